@@ -1,0 +1,144 @@
+//! The JWS algorithms jwtkit implements, and the key family each one needs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+
+/// A JWS signature algorithm, spelt as JOSE spells it (RFC 7518 §3.1, RFC 8037 §3.1).
+///
+/// `none` is deliberately absent: an unsecured token can never be represented, so it can
+/// never be allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)] // the names are the JOSE registry's
+pub enum Algorithm {
+    HS256,
+    HS384,
+    HS512,
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    EdDSA,
+}
+
+/// The kind of key an algorithm needs. A key belongs to exactly one family and never verifies
+/// an algorithm of another, which is what rules out HS/RS key confusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyFamily {
+    /// A shared secret for HS256/384/512.
+    Hmac,
+    /// An RSA key for RS* and PS*.
+    Rsa,
+    /// An EC key on P-256, for ES256.
+    EcP256,
+    /// An EC key on P-384, for ES384.
+    EcP384,
+    /// An Ed25519 key, for EdDSA.
+    Ed25519,
+}
+
+impl Algorithm {
+    /// Every algorithm, in declaration order.
+    pub const ALL: [Algorithm; 12] = [
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::EdDSA,
+    ];
+
+    /// The JOSE name, e.g. `"ES256"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::HS256 => "HS256",
+            Algorithm::HS384 => "HS384",
+            Algorithm::HS512 => "HS512",
+            Algorithm::RS256 => "RS256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+            Algorithm::PS256 => "PS256",
+            Algorithm::PS384 => "PS384",
+            Algorithm::PS512 => "PS512",
+            Algorithm::ES256 => "ES256",
+            Algorithm::ES384 => "ES384",
+            Algorithm::EdDSA => "EdDSA",
+        }
+    }
+
+    /// The family of key this algorithm signs and verifies with.
+    pub const fn family(self) -> KeyFamily {
+        match self {
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => KeyFamily::Hmac,
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => KeyFamily::Rsa,
+            Algorithm::ES256 => KeyFamily::EcP256,
+            Algorithm::ES384 => KeyFamily::EcP384,
+            Algorithm::EdDSA => KeyFamily::Ed25519,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parses the exact JOSE spelling; `"hs256"`, `"HS256 "` and `"none"` are refused.
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self, Error> {
+        Algorithm::ALL
+            .into_iter()
+            .find(|alg| alg.as_str() == name)
+            .ok_or_else(|| {
+                Error::AlgorithmNotAllowed(format!("{name:?} is not a supported algorithm"))
+            })
+    }
+}
+
+impl fmt::Display for KeyFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyFamily::Hmac => "HMAC",
+            KeyFamily::Rsa => "RSA",
+            KeyFamily::EcP256 => "EC P-256",
+            KeyFamily::EcP384 => "EC P-384",
+            KeyFamily::Ed25519 => "Ed25519",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_look_alikes_are_refused() {
+        for alg in Algorithm::ALL {
+            assert_eq!(alg.as_str().parse::<Algorithm>(), Ok(alg));
+        }
+        for bad in [
+            "none", "None", "hs256", "HS256 ", " HS256", "EDDSA", "ES512", "",
+        ] {
+            assert!(bad.parse::<Algorithm>().is_err(), "{bad:?} parsed");
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Registered claims (RFC 7519 §4.1) and NumericDate, plus the borrowed view of them that
+//! validation reads without building the caller's claims type twice.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::{Serialize, Serializer};
+
+use crate::error::Error;
+use crate::json::{self, Name};
+
+/// Seconds since the Unix epoch, as JWT's `exp`, `nbf` and `iat` carry them.
+///
+/// It must be a JSON number: strings, booleans, `null` and numbers outside `i64` are
+/// malformed rather than silently "valid forever". A fractional value is floored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NumericDate(i64);
+
+impl NumericDate {
+    /// The date `secs` seconds after the epoch.
+    pub const fn from_secs(secs: i64) -> Self {
+        NumericDate(secs)
+    }
+
+    /// Seconds since the epoch.
+    pub const fn as_secs(self) -> i64 {
+        self.0
+    }
+
+    /// The system clock's current time, whole seconds.
+    pub fn now() -> Self {
+        let secs = match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        };
+        NumericDate(secs)
+    }
+}
+
+impl Serialize for NumericDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for NumericDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+        impl Visitor<'_> for DateVisitor {
+            type Value = NumericDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a NumericDate (a JSON number of seconds within i64)")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
+                Ok(NumericDate(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
+                i64::try_from(v)
+                    .map(NumericDate)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
+                // i64::MAX as f64 rounds up to 2^63, so the upper bound is exclusive.
+                let floor = v.floor();
+                if floor.is_finite() && floor >= i64::MIN as f64 && floor < i64::MAX as f64 {
+                    #[allow(clippy::cast_possible_truncation)] // range checked just above
+                    Ok(NumericDate(floor as i64))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
+        }
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+/// The `aud` claim: one audience or several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    /// `"aud": "api"`
+    One(String),
+    /// `"aud": ["api", "billing"]`
+    Many(Vec<String>),
+}
+
+/// The registered claims, for embedding in a claims type with `#[serde(flatten)]`.
+///
+/// Validation does not need this type: it reads the registered claims from the token itself,
+/// whatever the caller decodes into.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RegisteredClaims {
+    /// Issuer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// Subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// Audience.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Audience>,
+    /// Expiration time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<NumericDate>,
+    /// Not before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<NumericDate>,
+    /// Issued at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<NumericDate>,
+    /// JWT ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+}
+
+/// What validation reads of a claims object, borrowed from the payload where it can be.
+#[derive(Debug, Default)]
+pub(crate) struct ClaimsView<'a> {
+    pub(crate) names: Vec<Cow<'a, str>>,
+    pub(crate) iss: Option<Cow<'a, str>>,
+    pub(crate) sub: Option<Cow<'a, str>>,
+    pub(crate) aud: Option<Vec<Cow<'a, str>>>,
+    pub(crate) exp: Option<NumericDate>,
+    pub(crate) nbf: Option<NumericDate>,
+    pub(crate) iat: Option<NumericDate>,
+}
+
+impl<'a> ClaimsView<'a> {
+    /// Reads `payload` as a JSON object with unique member names and well-typed registered
+    /// claims, and nothing after it.
+    pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(payload);
+        let view = ViewSeed
+            .deserialize(&mut deserializer)
+            .and_then(|view| deserializer.end().map(|()| view))
+            .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+        if let Some(name) = json::find_duplicate(&view.names) {
+            return Err(Error::malformed(format!(
+                "claims: duplicate member {name:?}"
+            )));
+        }
+        Ok(view)
+    }
+
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+}
+
+struct ViewSeed;
+
+impl<'de> DeserializeSeed<'de> for ViewSeed {
+    type Value = ClaimsView<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ViewSeed {
+    type Value = ClaimsView<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut view = ClaimsView::default();
+        while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
+            match name.as_ref() {
+                "exp" | "nbf" | "iat" => {
+                    let date = access.next_value::<NumericDate>().map_err(|err| {
+                        de::Error::custom(format_args!(
+                            "claim {name:?} must be a NumericDate: {err}"
+                        ))
+                    })?;
+                    let slot = match name.as_ref() {
+                        "exp" => &mut view.exp,
+                        "nbf" => &mut view.nbf,
+                        _ => &mut view.iat,
+                    };
+                    *slot = Some(date);
+                }
+                "iss" | "sub" => {
+                    let Name(value) = access.next_value::<Name<'de>>().map_err(|_| {
+                        de::Error::custom(format_args!("claim {name:?} must be a string"))
+                    })?;
+                    *(if name == "iss" {
+                        &mut view.iss
+                    } else {
+                        &mut view.sub
+                    }) = Some(value);
+                }
+                "jti" => {
+                    access
+                        .next_value::<Name<'de>>()
+                        .map_err(|_| de::Error::custom("claim \"jti\" must be a string"))?;
+                }
+                "aud" => {
+                    let AudienceView(list) = access.next_value::<AudienceView<'de>>()?;
+                    view.aud = Some(list);
+                }
+                _ => {
+                    access.next_value::<IgnoredAny>()?;
+                }
+            }
+            view.names.push(name);
+        }
+        Ok(view)
+    }
+}
+
+/// `aud` as a list, whether the token wrote one string or an array of strings.
+struct AudienceView<'de>(Vec<Cow<'de, str>>);
+
+impl<'de> Deserialize<'de> for AudienceView<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AudVisitor;
+        impl<'de> Visitor<'de> for AudVisitor {
+            type Value = AudienceView<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("claim \"aud\" as a string or an array of strings")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(AudienceView(vec![Cow::Borrowed(v)]))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(AudienceView(vec![Cow::Owned(v.to_owned())]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some(Name(aud)) = seq.next_element::<Name<'de>>()? {
+                    list.push(aud);
+                }
+                Ok(AudienceView(list))
+            }
+        }
+        deserializer.deserialize_any(AudVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_dates_must_be_numbers_within_i64() {
+        let parse = |json: &str| serde_json::from_str::<NumericDate>(json);
+        assert_eq!(parse("1700000000").unwrap().as_secs(), 1_700_000_000);
+        assert_eq!(parse("-5").unwrap().as_secs(), -5);
+        assert_eq!(parse("1.5").unwrap().as_secs(), 1);
+        assert_eq!(parse("-1.5").unwrap().as_secs(), -2);
+        assert_eq!(parse("9223372036854775807").unwrap().as_secs(), i64::MAX);
+        for bad in [
+            "\"1700000000\"",
+            "true",
+            "null",
+            "1e400",
+            "9223372036854775808",
+            "9.3e18",
+            "[]",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn view_reads_registered_claims_and_refuses_bad_types() {
+        let payload =
+            br#"{"iss":"i","sub":"s","aud":["a","b"],"exp":10,"nbf":1,"iat":2.7,"x":{"y":[1]}}"#;
+        let view = ClaimsView::parse(payload).unwrap();
+        assert_eq!(view.iss.as_deref(), Some("i"));
+        assert_eq!(view.aud.as_ref().map(Vec::len), Some(2));
+        assert_eq!(view.iat, Some(NumericDate(2)));
+        assert!(view.has("x") && !view.has("y"));
+        for bad in [
+            r#"{"exp":"1"}"#,
+            r#"{"aud":[1]}"#,
+            r#"{"aud":null}"#,
+            r#"{"iss":1}"#,
+            r#"{"jti":{}}"#,
+            r#"{"a":1,"a":1}"#,
+            r#"{"a":1} {}"#,
+            r#"[]"#,
+            r#""#,
+        ] {
+            assert!(ClaimsView::parse(bad.as_bytes()).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_bounded_error() {
+        let mut payload = b"{\"a\":".to_vec();
+        payload.extend(std::iter::repeat_n(b'[', 100_000));
+        assert!(ClaimsView::parse(&payload).is_err());
+    }
+}

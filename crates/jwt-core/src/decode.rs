@@ -1,0 +1,178 @@
+//! Verifying a token: the whole verify path, then the claims into the caller's type.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::crypto::KeySource;
+use crate::error::Error;
+use crate::header::Header;
+use crate::jws::Parsed;
+use crate::validation::Validation;
+
+/// A verified token: its header and its claims.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenData<T> {
+    /// The protected header.
+    pub header: Header,
+    /// The claims, validated.
+    pub claims: T,
+}
+
+/// Verifies `token` with a key from `keys` and checks its claims against `validation`, then
+/// deserializes the claims into `T`.
+///
+/// The order is fixed (DESIGN's verify path): size, split, header, allow-list, `crit`, `typ`,
+/// key family, signature, and only then the payload and its claims. So a token with a bad
+/// signature is reported as such even when it is also expired.
+pub fn decode<T: DeserializeOwned>(
+    token: &str,
+    keys: &(impl KeySource + ?Sized),
+    validation: &Validation,
+) -> Result<TokenData<T>, Error> {
+    let (header, payload) = verify(token, keys, validation)?;
+    let claims = serde_json::from_slice(&payload)
+        .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
+    Ok(TokenData { header, claims })
+}
+
+/// [`decode`] into a JSON object, for callers without a claims type (the C and Python layers).
+pub fn decode_json(
+    token: &str,
+    keys: &(impl KeySource + ?Sized),
+    validation: &Validation,
+) -> Result<TokenData<Map<String, Value>>, Error> {
+    decode(token, keys, validation)
+}
+
+fn verify(
+    token: &str,
+    keys: &(impl KeySource + ?Sized),
+    validation: &Validation,
+) -> Result<(Header, Vec<u8>), Error> {
+    let parsed = Parsed::new(token, validation.max_token_len)?;
+    parsed.check_header(&validation.algorithms)?;
+    validation.check_typ(&parsed.header)?;
+    let payload = parsed.verify_signature(keys)?;
+    validation.check_claims(&payload)?;
+    Ok((parsed.header, payload))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::algorithm::Algorithm;
+    use crate::error::ErrorKind;
+    use crate::test_provider::ToyKey;
+    use crate::{dangerous, encode, jws};
+    use serde_json::json;
+
+    const KEY: ToyKey = ToyKey::hmac(1);
+
+    fn validation() -> Validation {
+        Validation::new([Algorithm::HS256]).fixed_time(1_000)
+    }
+
+    fn token(claims: Value) -> String {
+        encode(&Header::new(Algorithm::HS256), &claims, &KEY).unwrap()
+    }
+
+    #[test]
+    fn round_trip_into_a_type_and_into_json() {
+        #[derive(serde::Deserialize)]
+        struct Claims {
+            sub: String,
+            roles: Vec<String>,
+        }
+        let token = token(json!({"sub": "u", "roles": ["a"], "exp": 2_000}));
+        let typed: TokenData<Claims> = decode(&token, &KEY, &validation()).unwrap();
+        assert_eq!(
+            (typed.claims.sub.as_str(), typed.claims.roles.len()),
+            ("u", 1)
+        );
+        assert_eq!(typed.header.typ.as_deref(), Some("JWT"));
+        let map = decode_json(&token, &KEY, &validation()).unwrap();
+        assert_eq!(map.claims["roles"], json!(["a"]));
+    }
+
+    #[test]
+    fn the_signature_is_reported_before_the_claims() {
+        let expired = token(json!({"exp": 10}));
+        assert_eq!(
+            decode_json(&expired, &KEY, &validation())
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Expired
+        );
+        let err = decode_json(&expired, &ToyKey::hmac(2), &validation()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidSignature);
+    }
+
+    #[test]
+    fn claims_must_be_one_object_with_unique_members() {
+        for payload in [
+            &br#"{"exp":2000,"exp":2000}"#[..],
+            b"[]",
+            b"",
+            b"\xff",
+            b"{\"exp\":2000}x",
+        ] {
+            let token = jws::sign(br#"{"alg":"HS256"}"#, payload, &KEY).unwrap();
+            let err = decode_json(&token, &KEY, &validation()).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{payload:?}");
+        }
+    }
+
+    #[test]
+    fn a_type_mismatch_is_malformed_not_a_panic() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Claims {
+            admin: bool,
+        }
+        let token = token(json!({"exp": 2_000, "admin": "yes"}));
+        assert_eq!(
+            decode::<Claims>(&token, &KEY, &validation())
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+    }
+
+    #[test]
+    fn typ_is_checked_before_the_signature() {
+        let token = token(json!({"exp": 2_000}));
+        let v = validation().typ("at+jwt");
+        assert_eq!(
+            decode_json(&token, &ToyKey::hmac(9), &v)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::InvalidType
+        );
+    }
+
+    #[test]
+    fn dangerous_inspection_reads_without_a_key() {
+        let token = token(json!({"exp": 10, "sub": "u"}));
+        assert_eq!(
+            dangerous::decode_header_unverified(&token).unwrap().alg,
+            Algorithm::HS256
+        );
+        let data: TokenData<Map<String, Value>> = dangerous::decode_unverified(&token).unwrap();
+        assert_eq!(data.claims["sub"], "u");
+        assert!(dangerous::decode_header_unverified("e30.e30.e30").is_err());
+    }
+
+    #[test]
+    fn encode_refuses_non_object_claims_and_wrong_families() {
+        let header = Header::new(Algorithm::HS256);
+        assert_eq!(
+            encode(&header, &json!([1]), &KEY).unwrap_err().kind(),
+            ErrorKind::Malformed
+        );
+        let rs = Header::new(Algorithm::RS256);
+        assert_eq!(
+            encode(&rs, &json!({}), &KEY).unwrap_err().kind(),
+            ErrorKind::AlgorithmNotAllowed
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! Issuing a token: header and claims to compact JWT.
+
+use serde::Serialize;
+
+use crate::crypto::Signer;
+use crate::error::Error;
+use crate::header::Header;
+use crate::jws;
+
+/// Serializes `claims` (which must be a JSON object) under `header` and signs with `key`.
+///
+/// When `header.kid` is unset and the key has an identifier, that identifier is written.
+pub fn encode(
+    header: &Header,
+    claims: &impl Serialize,
+    key: &(impl Signer + ?Sized),
+) -> Result<String, Error> {
+    let payload = serde_json::to_vec(claims)
+        .map_err(|err| Error::malformed(format!("claims could not be serialized: {err}")))?;
+    if payload.first() != Some(&b'{') {
+        return Err(Error::malformed("claims must serialize to a JSON object"));
+    }
+    let header_json = match (&header.kid, key.key_id()) {
+        (None, Some(kid)) => header.clone().with_kid(kid).to_json()?,
+        _ => header.to_json()?,
+    };
+    jws::sign_parts(header.alg, &header_json, &payload, key)
+}

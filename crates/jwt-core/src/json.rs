@@ -1,0 +1,115 @@
+//! JSON helpers the verify path needs beyond plain serde: objects whose member names must be
+//! unique (RFC 7515 §4 and RFC 7519 §4 leave duplicates to the parser; a JWT library must refuse
+//! them, or two parsers may disagree about what a token says).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// A member name, borrowed from the input when it has no escapes.
+pub(crate) struct Name<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+/// Fails when `names` holds the same name twice. Small objects (the usual case) are checked
+/// pairwise without allocating; large ones are sorted.
+pub(crate) fn find_duplicate<'a>(names: &'a [Cow<'_, str>]) -> Option<&'a str> {
+    if names.len() <= 16 {
+        for (i, name) in names.iter().enumerate() {
+            if names.iter().skip(i + 1).any(|other| other == name) {
+                return Some(name);
+            }
+        }
+        return None;
+    }
+    let mut sorted: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
+    sorted.sort_unstable();
+    sorted.windows(2).find_map(|w| match w {
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    })
+}
+
+/// Deserializes a JSON object into a map, refusing duplicate member names.
+pub(crate) struct UniqueObject;
+
+impl<'de> DeserializeSeed<'de> for UniqueObject {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueObject {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
+            let value: Value = access.next_value()?;
+            if map.contains_key(name.as_ref()) {
+                return Err(de::Error::custom(format_args!("duplicate member {name:?}")));
+            }
+            map.insert(name.into_owned(), value);
+        }
+        Ok(map)
+    }
+}
+
+/// Parses `bytes` as one JSON object with unique member names and nothing after it.
+pub(crate) fn parse_unique_object(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let map = UniqueObject.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_are_found_in_small_and_large_objects() {
+        let small: Vec<Cow<'_, str>> = ["a", "b", "a"].map(Cow::Borrowed).to_vec();
+        assert_eq!(find_duplicate(&small), Some("a"));
+        let large: Vec<Cow<'_, str>> = (0..40)
+            .map(|i| Cow::Owned(format!("m{}", i % 39)))
+            .collect();
+        assert_eq!(find_duplicate(&large), Some("m0"));
+        let unique: Vec<Cow<'_, str>> = (0..40).map(|i| Cow::Owned(format!("m{i}"))).collect();
+        assert_eq!(find_duplicate(&unique), None);
+    }
+
+    #[test]
+    fn unique_object_refuses_duplicates_escaped_or_not() {
+        assert!(parse_unique_object(br#"{"a":1,"b":2}"#).is_ok());
+        assert!(parse_unique_object(br#"{"a":1,"a":2}"#).is_err());
+        assert!(parse_unique_object(br#"{"a":1,"\u0061":2}"#).is_err());
+        assert!(parse_unique_object(br#"{"a":1} x"#).is_err());
+        assert!(parse_unique_object(br#"[1]"#).is_err());
+    }
+}

@@ -1,0 +1,215 @@
+//! Compact JWS (RFC 7515 §7.1) over arbitrary payload bytes: sign, parse, verify.
+//!
+//! The [`jwt`](crate) layer builds on this one; use it directly for payloads that are not JWT
+//! claims. Verification follows the verify path in order, and the signature is checked over
+//! the token's own bytes, never a re-encoding.
+
+use crate::algorithm::Algorithm;
+use crate::base64url;
+use crate::crypto::{KeySource, Signer};
+use crate::error::Error;
+use crate::header::Header;
+
+/// A token whose signature checked out: its header and its payload bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// The protected header.
+    pub header: Header,
+    /// The payload, base64url-decoded.
+    pub payload: Vec<u8>,
+}
+
+/// Signs `payload` under the protected header `header_json` (its exact bytes are what gets
+/// encoded and signed, so RFC examples reproduce byte for byte). `alg` is read from the header.
+pub fn sign(
+    header_json: &[u8],
+    payload: &[u8],
+    key: &(impl Signer + ?Sized),
+) -> Result<String, Error> {
+    let header = Header::from_json(header_json)?;
+    header.check_extensions()?;
+    sign_parts(header.alg, header_json, payload, key)
+}
+
+/// Verifies a compact JWS: `alg` must be in `algorithms`, the key comes from `keys`, and the
+/// token may be at most `max_len` bytes.
+pub fn verify(
+    token: &str,
+    algorithms: &[Algorithm],
+    keys: &(impl KeySource + ?Sized),
+    max_len: usize,
+) -> Result<Verified, Error> {
+    let parsed = Parsed::new(token, max_len)?;
+    parsed.check_header(algorithms)?;
+    let payload = parsed.verify_signature(keys)?;
+    Ok(Verified {
+        header: parsed.header,
+        payload,
+    })
+}
+
+/// Encodes and signs: `b64(header) '.' b64(payload) '.' b64(signature)`.
+pub(crate) fn sign_parts(
+    alg: Algorithm,
+    header_json: &[u8],
+    payload: &[u8],
+    key: &(impl Signer + ?Sized),
+) -> Result<String, Error> {
+    let mut token = String::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    base64url::encode_into(header_json, &mut token);
+    token.push('.');
+    base64url::encode_into(payload, &mut token);
+    let signature = key.sign(alg, token.as_bytes())?;
+    token.push('.');
+    base64url::encode_into(&signature, &mut token);
+    Ok(token)
+}
+
+/// A token split into its segments with its header parsed: steps 1 and 2 of the verify path,
+/// and the JSON part of step 3.
+#[derive(Debug)]
+pub(crate) struct Parsed<'t> {
+    pub(crate) header: Header,
+    signing_input: &'t str,
+    payload: &'t str,
+    signature: &'t str,
+}
+
+impl<'t> Parsed<'t> {
+    pub(crate) fn new(token: &'t str, max_len: usize) -> Result<Self, Error> {
+        if token.len() > max_len {
+            return Err(Error::malformed(format!(
+                "token is {} bytes, over the limit of {max_len}",
+                token.len()
+            )));
+        }
+        let dots = token.bytes().filter(|&b| b == b'.').count();
+        let (signing_input, signature) = match token.rsplit_once('.') {
+            Some(split) if dots == 2 => split,
+            _ if dots == 4 => {
+                return Err(Error::Unsupported(
+                    "five segments is a JWE, and encrypted tokens are not supported".to_owned(),
+                ));
+            }
+            _ => {
+                return Err(Error::malformed(format!(
+                    "expected 3 dot-separated segments, found {}",
+                    dots.saturating_add(1)
+                )));
+            }
+        };
+        let (header, payload) = signing_input.split_once('.').unwrap_or((signing_input, ""));
+        if header.is_empty() {
+            return Err(Error::malformed("header segment is empty"));
+        }
+        if signature.is_empty() {
+            return Err(Error::malformed("signature segment is empty"));
+        }
+        let header = Header::from_json(&base64url::decode(header, "header")?)?;
+        Ok(Parsed {
+            header,
+            signing_input,
+            payload,
+            signature,
+        })
+    }
+
+    /// The payload segment, still encoded.
+    pub(crate) fn payload_segment(&self) -> &'t str {
+        self.payload
+    }
+
+    /// The rest of step 3: the allow-list, then the extensions.
+    pub(crate) fn check_header(&self, algorithms: &[Algorithm]) -> Result<(), Error> {
+        let alg = self.header.alg;
+        if algorithms.is_empty() {
+            return Err(Error::AlgorithmNotAllowed(
+                "the allow-list is empty".to_owned(),
+            ));
+        }
+        if !algorithms.contains(&alg) {
+            return Err(Error::AlgorithmNotAllowed(format!(
+                "{alg} is not in the allow-list"
+            )));
+        }
+        self.header.check_extensions()
+    }
+
+    /// Steps 4 to 6: pick the key (bound to its family), check the signature over the
+    /// original bytes, and only then decode the payload.
+    pub(crate) fn verify_signature(
+        &self,
+        keys: &(impl KeySource + ?Sized),
+    ) -> Result<Vec<u8>, Error> {
+        let key = keys.select(self.header.alg, self.header.kid.as_deref())?;
+        let signature = base64url::decode(self.signature, "signature")?;
+        key.verify(self.header.alg, self.signing_input.as_bytes(), &signature)?;
+        base64url::decode(self.payload, "payload")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::test_provider::ToyKey;
+
+    const KEY: ToyKey = ToyKey::hmac(7);
+
+    #[test]
+    fn sign_then_verify_any_payload() {
+        let token = sign(br#"{"alg":"HS256"}"#, b"\x00not json\xff", &KEY).unwrap();
+        let verified = verify(&token, &[Algorithm::HS256], &KEY, 8192).unwrap();
+        assert_eq!(verified.payload, b"\x00not json\xff");
+        assert_eq!(verified.header.alg, Algorithm::HS256);
+        assert!(verify(&token, &[Algorithm::HS256], &ToyKey::hmac(8), 8192).is_err());
+    }
+
+    #[test]
+    fn the_verify_path_refuses_in_order() {
+        let good = sign(br#"{"alg":"HS256"}"#, b"x", &KEY).unwrap();
+        let kind =
+            |token: &str, algs: &[Algorithm]| verify(token, algs, &KEY, 100).unwrap_err().kind();
+        let hs = [Algorithm::HS256];
+        assert_eq!(kind(&"a".repeat(101), &hs), ErrorKind::Malformed);
+        assert_eq!(kind("a.b", &hs), ErrorKind::Malformed);
+        assert_eq!(kind("a.b.c.d", &hs), ErrorKind::Malformed);
+        assert_eq!(kind("a.b.c.d.e", &hs), ErrorKind::Unsupported);
+        assert_eq!(kind(".b.c", &hs), ErrorKind::Malformed);
+        let (input, _) = good.rsplit_once('.').unwrap();
+        let other = sign(br#"{"alg":"HS256"}"#, b"y", &KEY).unwrap();
+        let (_, other_signature) = other.rsplit_once('.').unwrap();
+        assert_eq!(
+            kind(&format!("{input}.{other_signature}"), &hs),
+            ErrorKind::InvalidSignature
+        );
+        assert_eq!(kind(&format!("{input}."), &hs), ErrorKind::Malformed);
+        assert_eq!(
+            kind(&good, &[Algorithm::HS384]),
+            ErrorKind::AlgorithmNotAllowed
+        );
+        assert_eq!(kind(&good, &[]), ErrorKind::AlgorithmNotAllowed);
+        let rsa_only = ToyKey::rsa(7);
+        let err = verify(&good, &hs, &rsa_only, 100).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AlgorithmNotAllowed);
+        let padded = good.replacen('.', "=.", 1);
+        assert_eq!(kind(&padded, &hs), ErrorKind::Malformed);
+    }
+
+    #[test]
+    fn a_ten_to_the_six_dots_token_is_refused_by_size_and_by_count() {
+        let dots = ".".repeat(1_000_000);
+        assert_eq!(
+            verify(&dots, &[Algorithm::HS256], &KEY, 8192)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            verify(&dots, &[Algorithm::HS256], &KEY, usize::MAX)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+    }
+}
