@@ -2,13 +2,14 @@
 //! which tenant): nothing read here may be trusted, so every function says so in its name.
 
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use crate::base64url;
 use crate::decode::TokenData;
 use crate::error::Error;
 use crate::header::Header;
 use crate::json;
-use crate::jws::Parsed;
+use crate::jws::{Parsed, Segments};
 use crate::validation::DEFAULT_MAX_TOKEN_LEN;
 
 /// The header of `token`, parsed as strictly as the verify path parses it, but with no
@@ -17,13 +18,22 @@ pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
     Ok(Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?.header)
 }
 
+/// The header of `token` as a JSON object, whatever its `alg` says (even `none`): for tools
+/// that show a token to a person. Base64url and member names are still checked strictly.
+pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
+    let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
+    let header = base64url::decode(segments.header, "header")?;
+    json::parse_unique_object(&header)
+        .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))
+}
+
 /// The header and claims of `token` with no signature check and no claim validation.
 pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T>, Error> {
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
     let payload = base64url::decode(parsed.payload_segment(), "payload")?;
     let object = json::parse_unique_object(&payload)
         .map_err(|err| Error::malformed(format!("claims: {err}")))?;
-    let claims = serde_json::from_value(serde_json::Value::Object(object))
+    let claims = serde_json::from_value(Value::Object(object))
         .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
     Ok(TokenData {
         header: parsed.header,

@@ -44,6 +44,20 @@ pub fn decode_json(
     decode(token, keys, validation)
 }
 
+/// [`decode`] that hands back the claims exactly as the token carries them: validated JSON
+/// text, with no second parse and no re-serialization (the C layer returns it as is).
+pub fn decode_raw(
+    token: &str,
+    keys: &(impl KeySource + ?Sized),
+    validation: &Validation,
+) -> Result<TokenData<String>, Error> {
+    let (header, payload) = verify(token, keys, validation)?;
+    // The claims parsed as JSON, and JSON text is UTF-8, so this cannot fail; map it anyway.
+    let claims =
+        String::from_utf8(payload).map_err(|_| Error::malformed("claims are not UTF-8"))?;
+    Ok(TokenData { header, claims })
+}
+
 fn verify(
     token: &str,
     keys: &(impl KeySource + ?Sized),
@@ -92,6 +106,11 @@ mod tests {
         assert_eq!(typed.header.typ.as_deref(), Some("JWT"));
         let map = decode_json(&token, &KEY, &validation()).unwrap();
         assert_eq!(map.claims["roles"], json!(["a"]));
+        let raw = decode_raw(&token, &KEY, &validation()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&raw.claims).unwrap(),
+            Value::Object(map.claims)
+        );
     }
 
     #[test]
@@ -160,6 +179,12 @@ mod tests {
         let data: TokenData<Map<String, Value>> = dangerous::decode_unverified(&token).unwrap();
         assert_eq!(data.claims["sub"], "u");
         assert!(dangerous::decode_header_unverified("e30.e30.e30").is_err());
+        let none = "eyJhbGciOiJub25lIn0.e30.x";
+        assert!(dangerous::decode_header_unverified(none).is_err());
+        assert_eq!(
+            dangerous::decode_header_json_unverified(none).unwrap()["alg"],
+            "none"
+        );
     }
 
     #[test]

@@ -53,6 +53,48 @@ impl Header {
         self
     }
 
+    /// Sets members from a JSON object, as the C and Python layers receive extra headers.
+    ///
+    /// `typ`, `cty` and `kid` must be strings and `crit` an array of strings; an `alg` member
+    /// must name this header's algorithm; every other member goes to `extra`.
+    pub fn merge(mut self, members: Map<String, Value>) -> Result<Self, Error> {
+        for (name, value) in members {
+            match (name.as_str(), value) {
+                ("alg", Value::String(alg)) if alg == self.alg.as_str() => {}
+                ("alg", other) => {
+                    return Err(Error::malformed(format!(
+                        "header member \"alg\" is {other}, but the token is signed with {}",
+                        self.alg
+                    )));
+                }
+                ("typ", Value::String(v)) => self.typ = Some(v),
+                ("cty", Value::String(v)) => self.cty = Some(v),
+                ("kid", Value::String(v)) => self.kid = Some(v),
+                ("typ" | "cty" | "kid", _) => {
+                    return Err(Error::malformed(format!(
+                        "header member {name:?} is not a string"
+                    )));
+                }
+                ("crit", Value::Array(items)) => {
+                    let names = items.into_iter().map(|item| match item {
+                        Value::String(name) => Ok(name),
+                        _ => Err(Error::malformed(
+                            "header member \"crit\" holds a non-string",
+                        )),
+                    });
+                    self.crit = Some(names.collect::<Result<_, _>>()?);
+                }
+                ("crit", _) => {
+                    return Err(Error::malformed("header member \"crit\" is not an array"));
+                }
+                (_, value) => {
+                    self.extra.insert(name, value);
+                }
+            }
+        }
+        Ok(self)
+    }
+
     /// Parses a header's JSON bytes: an object with unique member names, a string `alg` that
     /// names a supported algorithm, and string (or string-array) typed members.
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Self, Error> {
@@ -88,8 +130,9 @@ impl Header {
         })
     }
 
-    /// Serializes the header compactly: typed members first, then `extra`.
-    pub(crate) fn to_json(&self) -> Result<Vec<u8>, Error> {
+    /// The compact JSON this header encodes to: `alg`, `typ`, `cty`, `kid`, `crit`, then
+    /// the extra members.
+    pub fn to_json(&self) -> Result<Vec<u8>, Error> {
         if let Some(name) = REGISTERED_TYPED
             .iter()
             .find(|name| self.extra.contains_key(**name))
@@ -256,6 +299,32 @@ mod tests {
         ];
         for (json, expected) in cases {
             assert_eq!(check(json).unwrap_err().kind(), expected, "{json}");
+        }
+    }
+
+    #[test]
+    fn merge_types_known_members_and_keeps_the_rest() {
+        let members = |json: &str| serde_json::from_str::<Map<String, Value>>(json).unwrap();
+        let merged = Header::new(Algorithm::ES256)
+            .merge(members(
+                r#"{"alg":"ES256","kid":"k","typ":"at+jwt","x":[1]}"#,
+            ))
+            .unwrap();
+        assert_eq!(
+            (merged.kid.as_deref(), merged.typ.as_deref()),
+            (Some("k"), Some("at+jwt"))
+        );
+        assert_eq!(merged.extra["x"], serde_json::json!([1]));
+        for bad in [
+            r#"{"alg":"HS256"}"#,
+            r#"{"kid":1}"#,
+            r#"{"crit":"b64"}"#,
+            r#"{"crit":[1]}"#,
+        ] {
+            assert!(
+                Header::new(Algorithm::ES256).merge(members(bad)).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -65,18 +65,20 @@ pub(crate) fn sign_parts(
     Ok(token)
 }
 
-/// A token split into its segments with its header parsed: steps 1 and 2 of the verify path,
-/// and the JSON part of step 3.
-#[derive(Debug)]
-pub(crate) struct Parsed<'t> {
-    pub(crate) header: Header,
-    signing_input: &'t str,
-    payload: &'t str,
-    signature: &'t str,
+/// A token's three segments, still encoded: steps 1 and 2 of the verify path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segments<'t> {
+    pub(crate) header: &'t str,
+    pub(crate) payload: &'t str,
+    pub(crate) signature: &'t str,
+    /// `header '.' payload`, exactly as the token carries it.
+    pub(crate) signing_input: &'t str,
 }
 
-impl<'t> Parsed<'t> {
-    pub(crate) fn new(token: &'t str, max_len: usize) -> Result<Self, Error> {
+impl<'t> Segments<'t> {
+    /// Checks the size, then splits on exactly two dots into a non-empty header, a payload
+    /// and a non-empty signature.
+    pub(crate) fn split(token: &'t str, max_len: usize) -> Result<Self, Error> {
         if token.len() > max_len {
             return Err(Error::malformed(format!(
                 "token is {} bytes, over the limit of {max_len}",
@@ -105,18 +107,33 @@ impl<'t> Parsed<'t> {
         if signature.is_empty() {
             return Err(Error::malformed("signature segment is empty"));
         }
-        let header = Header::from_json(&base64url::decode(header, "header")?)?;
-        Ok(Parsed {
+        Ok(Segments {
             header,
-            signing_input,
             payload,
             signature,
+            signing_input,
         })
+    }
+}
+
+/// A token split into its segments with its header parsed: steps 1 to 3 of the verify path,
+/// up to the header's JSON.
+#[derive(Debug)]
+pub(crate) struct Parsed<'t> {
+    pub(crate) header: Header,
+    segments: Segments<'t>,
+}
+
+impl<'t> Parsed<'t> {
+    pub(crate) fn new(token: &'t str, max_len: usize) -> Result<Self, Error> {
+        let segments = Segments::split(token, max_len)?;
+        let header = Header::from_json(&base64url::decode(segments.header, "header")?)?;
+        Ok(Parsed { header, segments })
     }
 
     /// The payload segment, still encoded.
     pub(crate) fn payload_segment(&self) -> &'t str {
-        self.payload
+        self.segments.payload
     }
 
     /// The rest of step 3: the allow-list, then the extensions.
@@ -142,9 +159,13 @@ impl<'t> Parsed<'t> {
         keys: &(impl KeySource + ?Sized),
     ) -> Result<Vec<u8>, Error> {
         let key = keys.select(self.header.alg, self.header.kid.as_deref())?;
-        let signature = base64url::decode(self.signature, "signature")?;
-        key.verify(self.header.alg, self.signing_input.as_bytes(), &signature)?;
-        base64url::decode(self.payload, "payload")
+        let signature = base64url::decode(self.segments.signature, "signature")?;
+        key.verify(
+            self.header.alg,
+            self.segments.signing_input.as_bytes(),
+            &signature,
+        )?;
+        base64url::decode(self.segments.payload, "payload")
     }
 }
 

@@ -85,7 +85,7 @@ mod validation;
 pub use algorithm::{Algorithm, KeyFamily};
 pub use claims::{Audience, NumericDate, RegisteredClaims};
 pub use crypto::{KeySource, Signer, Verifier};
-pub use decode::{TokenData, decode, decode_json};
+pub use decode::{TokenData, decode, decode_json, decode_raw};
 pub use encode::encode;
 pub use error::{Error, ErrorKind, Result};
 pub use header::Header;

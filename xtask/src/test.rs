@@ -1,0 +1,20 @@
+//! `cargo xtask test`: every check CI makes, in the order that fails fastest.
+
+use crate::run::{cargo, step};
+
+pub fn run() -> Result<(), String> {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    step("cargo fmt --check", fmt)?;
+
+    let mut clippy = cargo();
+    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    step("cargo clippy --all-targets -- -D warnings", clippy)?;
+
+    let mut test = cargo();
+    test.args(["test", "--workspace"]);
+    step("cargo test --workspace", test)?;
+
+    println!("==> all checks passed");
+    Ok(())
+}
