@@ -77,7 +77,8 @@ pub(crate) struct Segments<'t> {
 
 impl<'t> Segments<'t> {
     /// Checks the size, then splits on exactly two dots into a non-empty header, a payload
-    /// and a non-empty signature.
+    /// and a signature. An empty signature is refused at the signature step, so an unsecured
+    /// (`alg: none`) token is reported for its algorithm.
     pub(crate) fn split(token: &'t str, max_len: usize) -> Result<Self, Error> {
         if token.len() > max_len {
             return Err(Error::malformed(format!(
@@ -103,9 +104,6 @@ impl<'t> Segments<'t> {
         let (header, payload) = signing_input.split_once('.').unwrap_or((signing_input, ""));
         if header.is_empty() {
             return Err(Error::malformed("header segment is empty"));
-        }
-        if signature.is_empty() {
-            return Err(Error::malformed("signature segment is empty"));
         }
         Ok(Segments {
             header,
@@ -159,6 +157,9 @@ impl<'t> Parsed<'t> {
         keys: &(impl KeySource + ?Sized),
     ) -> Result<Vec<u8>, Error> {
         let key = keys.select(self.header.alg, self.header.kid.as_deref())?;
+        if self.segments.signature.is_empty() {
+            return Err(Error::malformed("signature segment is empty"));
+        }
         let signature = base64url::decode(self.segments.signature, "signature")?;
         key.verify(
             self.header.alg,
@@ -198,6 +199,8 @@ mod tests {
         assert_eq!(kind("a.b.c.d.e", &hs), ErrorKind::Unsupported);
         assert_eq!(kind(".b.c", &hs), ErrorKind::Malformed);
         let (input, _) = good.rsplit_once('.').unwrap();
+        let none = "eyJhbGciOiJub25lIn0.e30.";
+        assert_eq!(kind(none, &hs), ErrorKind::AlgorithmNotAllowed);
         let other = sign(br#"{"alg":"HS256"}"#, b"y", &KEY).unwrap();
         let (_, other_signature) = other.rsplit_once('.').unwrap();
         assert_eq!(

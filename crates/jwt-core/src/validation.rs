@@ -168,6 +168,11 @@ impl Validation {
         &self.algorithms
     }
 
+    /// The claims every token must carry.
+    pub fn required_claims(&self) -> &[String] {
+        &self.required
+    }
+
     fn now(&self) -> i64 {
         match &self.clock {
             Clock::System => NumericDate::now().as_secs(),

@@ -1,0 +1,317 @@
+//! JSON Web Keys (RFC 7517, RFC 7518 §6, RFC 8037): loading, export and RFC 7638 thumbprints.
+
+use jwt_core::{Algorithm, Error, KeyFamily};
+use ring::digest;
+use serde_json::{Map, Value};
+
+use crate::b64;
+use crate::ecdsa::{Curve, EcKey};
+use crate::eddsa::{self, Ed25519Key};
+use crate::hmac::HmacKey;
+use crate::key::{Key, KeyKind, Ops};
+use crate::rsa::{PrivateParts, RsaKey};
+use crate::secret::Secret;
+
+/// A well-formed JWK is either a key for JWS signatures or a key for something else (`use`
+/// `enc`, a key type or curve this library does not implement, a non-JWS `alg`), which a key
+/// set skips and a single load refuses.
+pub(crate) enum Parsed {
+    Usable(Box<Key>),
+    Unusable(String),
+}
+
+/// Reads an optional string member; any other JSON type is malformed.
+fn string<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Error> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(Value::String(value)) => Ok(Some(value)),
+        Some(_) => Err(Error::InvalidKey(format!(
+            "JWK member {name:?} must be a string"
+        ))),
+    }
+}
+
+fn required<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, Error> {
+    string(jwk, name)?.ok_or_else(|| Error::InvalidKey(format!("JWK has no {name:?} member")))
+}
+
+/// Decodes an optional base64url member, held as a [`Secret`] since most are private.
+fn bytes(jwk: &Map<String, Value>, name: &str) -> Result<Option<Secret>, Error> {
+    string(jwk, name)?
+        .map(|text| b64::url_decode(text, &format!("JWK member {name:?}")).map(Secret::new))
+        .transpose()
+}
+
+fn required_bytes(jwk: &Map<String, Value>, name: &str) -> Result<Secret, Error> {
+    bytes(jwk, name)?.ok_or_else(|| Error::InvalidKey(format!("JWK has no {name:?} member")))
+}
+
+/// A coordinate or private value of fixed length (RFC 7518 §6.2.1.2: the full field size).
+fn fixed_bytes(jwk: &Map<String, Value>, name: &str, len: usize) -> Result<Option<Secret>, Error> {
+    match bytes(jwk, name)? {
+        Some(value) if value.len() != len => Err(Error::InvalidKey(format!(
+            "JWK member {name:?} is {} bytes; expected {len}",
+            value.len()
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// Reads `key_ops` (RFC 7517 §4.3): an array of distinct strings.
+fn key_ops(jwk: &Map<String, Value>) -> Result<Ops, Error> {
+    let Some(value) = jwk.get("key_ops") else {
+        return Ok(Ops::ALL);
+    };
+    let invalid =
+        || Error::InvalidKey("JWK member \"key_ops\" must be an array of distinct strings".into());
+    let list = value.as_array().ok_or_else(invalid)?;
+    let mut names: Vec<&str> = Vec::with_capacity(list.len());
+    for item in list {
+        let name = item.as_str().ok_or_else(invalid)?;
+        if names.contains(&name) {
+            return Err(invalid());
+        }
+        names.push(name);
+    }
+    Ok(Ops {
+        sign: names.contains(&"sign"),
+        verify: names.contains(&"verify"),
+    })
+}
+
+/// Parses one JWK. Errors are for malformed keys; [`Parsed::Unusable`] for keys that are fine
+/// but not for JWS signatures with this library, decided before their material is parsed.
+pub(crate) fn parse(value: &Value) -> Result<Parsed, Error> {
+    let jwk = value
+        .as_object()
+        .ok_or_else(|| Error::InvalidKey("a JWK must be a JSON object".into()))?;
+    let kty = required(jwk, "kty")?;
+    let kid = string(jwk, "kid")?.map(str::to_owned);
+    let family = match kty {
+        "oct" => KeyFamily::Hmac,
+        "RSA" => KeyFamily::Rsa,
+        "EC" => match required(jwk, "crv")? {
+            "P-256" => KeyFamily::EcP256,
+            "P-384" => KeyFamily::EcP384,
+            other => {
+                return Ok(Parsed::Unusable(format!(
+                    "EC curve {other:?} is not supported (only P-256 and P-384)"
+                )));
+            }
+        },
+        "OKP" => match required(jwk, "crv")? {
+            "Ed25519" => KeyFamily::Ed25519,
+            other => {
+                return Ok(Parsed::Unusable(format!(
+                    "OKP curve {other:?} is not supported (only Ed25519)"
+                )));
+            }
+        },
+        other => {
+            return Ok(Parsed::Unusable(format!(
+                "key type {other:?} is not supported"
+            )));
+        }
+    };
+    if let Some(key_use) = string(jwk, "use")? {
+        if key_use != "sig" {
+            return Ok(Parsed::Unusable(format!(
+                "key use {key_use:?} is not for signatures"
+            )));
+        }
+    }
+    let ops = key_ops(jwk)?;
+    if !ops.sign && !ops.verify {
+        return Ok(Parsed::Unusable(
+            "key_ops allow neither \"sign\" nor \"verify\"".into(),
+        ));
+    }
+    let alg = match string(jwk, "alg")? {
+        None => None,
+        Some(name) => match name.parse::<Algorithm>() {
+            Ok(alg) if alg.family() == family => Some(alg),
+            Ok(alg) => {
+                return Err(Error::InvalidKey(format!(
+                    "JWK alg {alg} does not fit a {family} key"
+                )));
+            }
+            Err(_) => {
+                return Ok(Parsed::Unusable(format!(
+                    "alg {name:?} is not a JWS algorithm this library implements"
+                )));
+            }
+        },
+    };
+
+    let kind = match family {
+        KeyFamily::Hmac => KeyKind::Hmac(HmacKey::new(required_bytes(jwk, "k")?.expose(), true)?),
+        KeyFamily::Rsa => KeyKind::Rsa(parse_rsa(jwk)?),
+        KeyFamily::EcP256 => KeyKind::Ec(parse_ec(jwk, Curve::P256)?),
+        KeyFamily::EcP384 => KeyKind::Ec(parse_ec(jwk, Curve::P384)?),
+        KeyFamily::Ed25519 => KeyKind::Ed25519(parse_okp(jwk)?),
+    };
+    let key = Key::new(kind).with_jwk_parameters(kid, alg, ops);
+    if !key.is_private() && !ops.verify {
+        return Ok(Parsed::Unusable(
+            "a public key whose key_ops do not include \"verify\"".into(),
+        ));
+    }
+    Ok(Parsed::Usable(Box::new(key)))
+}
+
+const RSA_PRIVATE_MEMBERS: [&str; 6] = ["d", "p", "q", "dp", "dq", "qi"];
+
+fn parse_rsa(jwk: &Map<String, Value>) -> Result<RsaKey, Error> {
+    if jwk.contains_key("oth") {
+        return Err(Error::InvalidKey(
+            "multi-prime RSA keys (\"oth\") are not supported".into(),
+        ));
+    }
+    let n = required_bytes(jwk, "n")?;
+    let e = required_bytes(jwk, "e")?;
+    let present: Vec<&str> = RSA_PRIVATE_MEMBERS
+        .into_iter()
+        .filter(|name| jwk.contains_key(*name))
+        .collect();
+    match present.len() {
+        0 => RsaKey::from_public(n.expose(), e.expose()),
+        6 => {
+            let [d, p, q, dp, dq, qi] = RSA_PRIVATE_MEMBERS.map(|name| required_bytes(jwk, name));
+            let (d, p, q, dp, dq, qi) = (d?, p?, q?, dp?, dq?, qi?);
+            let parts = PrivateParts::new(d.expose(), p.expose(), q.expose(), dp.expose(), dq.expose(), qi.expose());
+            RsaKey::from_private(n.expose(), e.expose(), parts)
+        }
+        _ if !present.contains(&"d") => {
+            Err(Error::InvalidKey("RSA JWK has private members but no \"d\"".into()))
+        }
+        _ => Err(Error::InvalidKey(
+            "RSA private JWK must have all of d, p, q, dp, dq and qi; keys with d alone are not supported".into(),
+        )),
+    }
+}
+
+fn parse_ec(jwk: &Map<String, Value>, curve: Curve) -> Result<EcKey, Error> {
+    let len = curve.field_len();
+    let missing = |name: &str| Error::InvalidKey(format!("EC JWK has no {name:?} member"));
+    let x = fixed_bytes(jwk, "x", len)?.ok_or_else(|| missing("x"))?;
+    let y = fixed_bytes(jwk, "y", len)?.ok_or_else(|| missing("y"))?;
+    let point = [&[0x04u8][..], x.expose(), y.expose()].concat();
+    match fixed_bytes(jwk, "d", len)? {
+        None => EcKey::from_public(curve, &point),
+        Some(d) => EcKey::from_private(curve, d.expose(), &point),
+    }
+}
+
+fn parse_okp(jwk: &Map<String, Value>) -> Result<Ed25519Key, Error> {
+    let x = fixed_bytes(jwk, "x", eddsa::KEY_LEN)?
+        .ok_or_else(|| Error::InvalidKey("OKP JWK has no \"x\" member".into()))?;
+    match fixed_bytes(jwk, "d", eddsa::KEY_LEN)? {
+        None => Ed25519Key::from_public(x.expose()),
+        Some(d) => Ed25519Key::from_private(d.expose(), Some(x.expose())),
+    }
+}
+
+/// The members RFC 7638 requires for a thumbprint, in its lexicographic order.
+fn required_members(kind: &KeyKind) -> Vec<(&'static str, String)> {
+    match kind {
+        KeyKind::Hmac(hmac) => vec![("k", b64::url_encode(hmac.secret())), ("kty", "oct".into())],
+        KeyKind::Rsa(rsa) => vec![
+            ("e", b64::url_encode(rsa.e())),
+            ("kty", "RSA".into()),
+            ("n", b64::url_encode(rsa.n())),
+        ],
+        KeyKind::Ec(ec) => {
+            let (x, y) = ec.coordinates();
+            vec![
+                ("crv", ec.curve().jwk_name().into()),
+                ("kty", "EC".into()),
+                ("x", b64::url_encode(x)),
+                ("y", b64::url_encode(y)),
+            ]
+        }
+        KeyKind::Ed25519(ed) => {
+            vec![
+                ("crv", "Ed25519".into()),
+                ("kty", "OKP".into()),
+                ("x", b64::url_encode(ed.public())),
+            ]
+        }
+    }
+}
+
+/// RFC 7638 §3: SHA-256 over the required members as compact JSON in lexicographic order.
+/// Every value is a base64url or fixed name, so none needs escaping.
+pub(crate) fn thumbprint(kind: &KeyKind) -> String {
+    let members: Vec<String> = required_members(kind)
+        .iter()
+        .map(|(name, value)| format!("\"{name}\":\"{value}\""))
+        .collect();
+    let canonical = Secret::new(format!("{{{}}}", members.join(",")).into_bytes());
+    b64::url_encode(digest::digest(&digest::SHA256, canonical.expose()).as_ref())
+}
+
+fn with_parameters(key: &Key, mut jwk: Map<String, Value>) -> Map<String, Value> {
+    if let Some(kid) = key.key_id() {
+        jwk.insert("kid".into(), kid.into());
+    }
+    if let Some(alg) = key.algorithm() {
+        jwk.insert("alg".into(), alg.as_str().into());
+    }
+    jwk
+}
+
+pub(crate) fn to_public(key: &Key) -> Result<Map<String, Value>, Error> {
+    if let KeyKind::Hmac(_) = key.kind() {
+        return Err(Error::InvalidKey(
+            "an HMAC secret has no public JWK; to_private_jwk exports it (keep it secret)".into(),
+        ));
+    }
+    let jwk = required_members(key.kind())
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.into()));
+    Ok(with_parameters(key, jwk.collect()))
+}
+
+pub(crate) fn to_private(key: &Key) -> Result<Map<String, Value>, Error> {
+    let private: Vec<(&str, &[u8])> = match key.kind() {
+        KeyKind::Hmac(_) => Vec::new(),
+        KeyKind::Rsa(rsa) => match rsa.private_parts() {
+            Some(parts) => vec![
+                ("d", parts.d.expose()),
+                ("p", parts.p.expose()),
+                ("q", parts.q.expose()),
+                ("dp", parts.dp.expose()),
+                ("dq", parts.dq.expose()),
+                ("qi", parts.qi.expose()),
+            ],
+            None => Vec::new(),
+        },
+        KeyKind::Ec(ec) => ec
+            .private_scalar()
+            .map(|d| vec![("d", d)])
+            .unwrap_or_default(),
+        KeyKind::Ed25519(ed) => ed.seed().map(|d| vec![("d", d)]).unwrap_or_default(),
+    };
+    if !key.is_private() {
+        return Err(Error::InvalidKey(
+            "this is a public key; it has no private JWK".into(),
+        ));
+    }
+    let mut jwk: Map<String, Value> = required_members(key.kind())
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.into()))
+        .collect();
+    for (name, value) in private {
+        jwk.insert(name.into(), b64::url_encode(value).into());
+    }
+    let ops = key.ops();
+    if ops != Ops::ALL {
+        let list: Vec<Value> = [("sign", ops.sign), ("verify", ops.verify)]
+            .into_iter()
+            .filter(|(_, allowed)| *allowed)
+            .map(|(name, _)| name.into())
+            .collect();
+        jwk.insert("key_ops".into(), list.into());
+    }
+    Ok(with_parameters(key, jwk))
+}

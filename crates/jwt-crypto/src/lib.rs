@@ -1,0 +1,85 @@
+//! # jwt-crypto
+//!
+//! JSON Web Tokens with every JWS algorithm a real deployment meets — HS256/384/512,
+//! RS256/384/512, PS256/384/512, ES256, ES384 and EdDSA — on [ring], with keys from a raw secret,
+//! PEM, DER, JWK and JWK sets. It re-exports jwt-core's API (encode, decode, validation,
+//! headers, errors), so a Rust service needs this one dependency.
+//!
+//! ## Design
+//! - A [`Key`] is parsed once into ring's own types and reused: immutable, `Send + Sync`,
+//!   never re-parsed per call.
+//! - A key belongs to one [`KeyFamily`] and verifies nothing else: an RSA public key can never
+//!   be an HMAC secret, whatever a token's `alg` says. A JWK's `alg`, `use` and `key_ops` bind
+//!   it further.
+//! - A [`JwkSet`] picks the key by the token's `kid` and `alg`; keys embedded in a token's
+//!   header (`jwk`, `jku`, `x5u`, `x5c`) are never used.
+//! - Weak keys are refused at load: RSA under 2048 bits, HMAC secrets shorter than the hash
+//!   (unless [`Key::dangerous_from_short_secret`]).
+//!
+//! ## Example
+//! ```
+//! use jwt_crypto::{Algorithm, Header, JwkSet, Key, Validation, decode, encode};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize)]
+//! struct Claims {
+//!     sub: String,
+//!     iss: String,
+//!     exp: i64,
+//! }
+//!
+//! // The login service signs with its private key (normally `Key::from_pem(&pem)?`).
+//! let signing = Key::generate_ed25519()?.with_key_id("2026-11");
+//! let claims = Claims { sub: "ada".into(), iss: "https://login.example".into(), exp: 4_000_000_000 };
+//! let token = encode(&Header::new(Algorithm::EdDSA), &claims, &signing)?;
+//!
+//! // The API verifies with the published JWK set, picking the key by `kid`.
+//! let jwks = serde_json::json!({ "keys": [signing.to_public_jwk()?] });
+//! let keys = JwkSet::from_value(&jwks)?;
+//! let validation = Validation::new([Algorithm::EdDSA]).issuer(["https://login.example"]);
+//! let verified = decode::<Claims>(&token, &keys, &validation)?;
+//! assert_eq!(verified.claims.sub, "ada");
+//! assert_eq!(verified.header.kid.as_deref(), Some("2026-11"));
+//! # Ok::<(), jwt_crypto::Error>(())
+//! ```
+//!
+//! [ring]: https://docs.rs/ring
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod b64;
+mod der;
+mod ecdsa;
+mod eddsa;
+mod hmac;
+mod jwk;
+mod jwk_set;
+mod key;
+mod pem;
+mod pkix;
+mod rsa;
+mod secret;
+
+/// The README's Rust examples, run as doc tests so the front door never goes stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
+pub use jwk_set::JwkSet;
+pub use key::Key;
+
+// jwt-core's whole API, so a Rust service needs this one dependency.
+pub use jwt_core::{
+    Algorithm, Audience, DEFAULT_MAX_TOKEN_LEN, Error, ErrorKind, Header, KeyFamily, KeySource,
+    NumericDate, RegisteredClaims, Result, Signer, TokenData, Validation, Verifier, crypto,
+    dangerous, decode, decode_json, decode_raw, encode, jws,
+};

@@ -1,0 +1,179 @@
+//! PEM text (RFC 7468): `-----BEGIN LABEL-----`, base64, `-----END LABEL-----`.
+//!
+//! Text outside the blocks is ignored, as RFC 7468 allows. Legacy encrypted PEM (a
+//! `Proc-Type: 4,ENCRYPTED` header) and any other header are refused rather than skipped.
+
+use jwt_core::Error;
+
+use crate::b64;
+use crate::secret::Secret;
+
+/// One PEM block: its label and its decoded DER (kept as a [`Secret`], since it is often a
+/// private key).
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub(crate) label: String,
+    pub(crate) der: Secret,
+}
+
+const BEGIN: &str = "-----BEGIN ";
+const END: &str = "-----END ";
+const DASHES: &str = "-----";
+
+/// The label `openssl ecparam -genkey` puts before an `EC PRIVATE KEY`; it names the curve
+/// again and carries nothing we need.
+const EC_PARAMETERS: &str = "EC PARAMETERS";
+
+/// Parses every block in `text`.
+pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for raw in text.lines() {
+        let line = raw.trim();
+        match open.take() {
+            None => {
+                if let Some(label) = line.strip_prefix(BEGIN) {
+                    let label = label.strip_suffix(DASHES).ok_or_else(|| {
+                        Error::InvalidKey("PEM BEGIN line does not end with -----".into())
+                    })?;
+                    open = Some((label.to_owned(), String::new()));
+                } else if line.starts_with(END) {
+                    return Err(Error::InvalidKey(
+                        "PEM END line without a BEGIN line".into(),
+                    ));
+                }
+            }
+            Some((label, mut body)) => {
+                if let Some(end) = line.strip_prefix(END) {
+                    let end_label = end.strip_suffix(DASHES).unwrap_or(end);
+                    if end_label != label {
+                        return Err(Error::InvalidKey(format!(
+                            "PEM block BEGIN {label} ends with END {end_label}"
+                        )));
+                    }
+                    let der = Secret::new(b64::std_decode(&body)?);
+                    blocks.push(Block { label, der });
+                    // The body held the same secret in base64; wipe it too.
+                    wipe(body);
+                } else if line.starts_with(BEGIN) {
+                    return Err(Error::InvalidKey(format!(
+                        "PEM block {label} has no END line"
+                    )));
+                } else if line.contains(':') {
+                    let message = if line.contains("ENCRYPTED") {
+                        "encrypted PEM (Proc-Type: 4,ENCRYPTED) is not supported; decrypt the key first"
+                    } else {
+                        "PEM headers are not supported"
+                    };
+                    return Err(Error::InvalidKey(message.into()));
+                } else {
+                    body.extend(line.chars().filter(|c| !c.is_ascii_whitespace()));
+                    open = Some((label, body));
+                }
+            }
+        }
+    }
+    if let Some((label, body)) = open {
+        wipe(body);
+        return Err(Error::InvalidKey(format!(
+            "PEM block {label} has no END line"
+        )));
+    }
+    Ok(blocks)
+}
+
+/// The one key block in `text`, skipping an `EC PARAMETERS` block. Several keys in one PEM
+/// (a private key and its certificate, a chain) are refused: which one was meant is a guess.
+pub(crate) fn parse_one(text: &str) -> Result<Block, Error> {
+    let mut blocks: Vec<Block> = parse_all(text)?
+        .into_iter()
+        .filter(|block| block.label != EC_PARAMETERS)
+        .collect();
+    match blocks.len() {
+        0 => Err(Error::InvalidKey(
+            "no PEM block found (expected -----BEGIN ...-----)".into(),
+        )),
+        1 => blocks
+            .pop()
+            .ok_or_else(|| Error::InvalidKey("no PEM block found".into())),
+        n => Err(Error::InvalidKey(format!(
+            "PEM text holds {n} blocks; pass exactly one key"
+        ))),
+    }
+}
+
+/// Encodes DER as a PEM block with 64-character lines.
+pub(crate) fn encode(label: &str, der: &[u8]) -> String {
+    let body = b64::std_encode(der);
+    let mut out = String::with_capacity(body.len() + body.len() / 64 + 2 * label.len() + 40);
+    out.push_str(BEGIN);
+    out.push_str(label);
+    out.push_str(DASHES);
+    out.push('\n');
+    let mut rest = body.as_str();
+    while !rest.is_empty() {
+        let (line, after) = rest
+            .split_at_checked(rest.len().min(64))
+            .unwrap_or((rest, ""));
+        out.push_str(line);
+        out.push('\n');
+        rest = after;
+    }
+    out.push_str(END);
+    out.push_str(label);
+    out.push_str(DASHES);
+    out.push('\n');
+    wipe(body);
+    out
+}
+
+fn wipe(text: String) {
+    drop(Secret::new(text.into_bytes()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_surrounding_text() {
+        let der: Vec<u8> = (0..=255u8).collect();
+        let text = format!("explanatory text\n{}trailing\n", encode("PUBLIC KEY", &der));
+        let block = parse_one(&text).unwrap();
+        assert_eq!(block.label, "PUBLIC KEY");
+        assert_eq!(block.der.expose(), &der[..]);
+        assert!(encode("X", &der).lines().all(|line| line.len() <= 64));
+    }
+
+    #[test]
+    fn crlf_and_indentation_are_accepted() {
+        let text = encode("PRIVATE KEY", b"abcdef").replace('\n', "\r\n  ");
+        assert_eq!(parse_one(&text).unwrap().der.expose(), b"abcdef");
+    }
+
+    #[test]
+    fn malformed_pem_is_refused() {
+        let good = encode("PUBLIC KEY", b"0123456789");
+        for bad in [
+            String::new(),
+            "no pem here".to_owned(),
+            good.replace("-----END PUBLIC KEY-----", "-----END PRIVATE KEY-----"),
+            good.replace("-----END PUBLIC KEY-----\n", ""),
+            good.replace("MDEy", "M!Ey"),
+            format!("{good}{good}"),
+            good.replace("-----\n", "-----\nProc-Type: 4,ENCRYPTED\n"),
+        ] {
+            assert!(parse_one(&bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn ec_parameters_block_is_skipped() {
+        let text = format!(
+            "{}{}",
+            encode("EC PARAMETERS", b"\x06\x01\x00"),
+            encode("EC PRIVATE KEY", b"k")
+        );
+        assert_eq!(parse_one(&text).unwrap().label, "EC PRIVATE KEY");
+    }
+}

@@ -1,0 +1,212 @@
+//! JWK sets: which keys load, which are skipped, and how a token's `kid` and `alg` pick one.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use jwt_crypto::{Algorithm, ErrorKind, JwkSet, Key, KeyFamily, KeySource, Signer};
+use serde_json::{Map, Value, json};
+
+fn public_jwk(key: &Key, kid: &str) -> Map<String, Value> {
+    let mut jwk = key.to_public_jwk().unwrap();
+    jwk.insert("kid".into(), kid.into());
+    jwk
+}
+
+fn set(keys: Vec<Value>) -> Result<JwkSet, jwt_crypto::Error> {
+    JwkSet::from_value(&json!({ "keys": keys }))
+}
+
+/// Signs with `key` and verifies through the set's selection.
+fn selects(
+    set: &JwkSet,
+    key: &Key,
+    alg: Algorithm,
+    kid: Option<&str>,
+) -> Result<(), jwt_crypto::Error> {
+    let signature = key.sign(alg, b"input").unwrap();
+    set.select(alg, kid)?.verify(alg, b"input", &signature)
+}
+
+#[test]
+fn selection_by_kid_and_alg() {
+    let ec_a = Key::generate_ec(KeyFamily::EcP256).unwrap();
+    let ec_b = Key::generate_ec(KeyFamily::EcP256).unwrap();
+    let ed = Key::generate_ed25519().unwrap();
+    let keys = set(vec![
+        public_jwk(&ec_a, "a").into(),
+        public_jwk(&ec_b, "b").into(),
+        public_jwk(&ed, "a").into(), // same kid, another family: allowed, told apart by alg
+    ])
+    .unwrap();
+    assert_eq!(keys.keys().len(), 3);
+    selects(&keys, &ec_a, Algorithm::ES256, Some("a")).unwrap();
+    selects(&keys, &ec_b, Algorithm::ES256, Some("b")).unwrap();
+    selects(&keys, &ed, Algorithm::EdDSA, Some("a")).unwrap();
+    // Without a kid, EdDSA has one candidate; ES256 has two and needs a kid.
+    selects(&keys, &ed, Algorithm::EdDSA, None).unwrap();
+    let error = selects(&keys, &ec_a, Algorithm::ES256, None).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::KeyNotFound);
+    assert!(error.to_string().contains("kid"), "{error}");
+    // The wrong key for a kid fails the signature, not the selection.
+    let error = selects(&keys, &ec_a, Algorithm::ES256, Some("b")).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+    // Unknown kid, and a kid whose key is of another family.
+    for (alg, kid) in [
+        (Algorithm::ES256, "c"),
+        (Algorithm::ES256, "nope"),
+        (Algorithm::ES384, "a"),
+        (Algorithm::HS256, "b"),
+    ] {
+        let error = keys.select(alg, Some(kid)).err().unwrap();
+        assert_eq!(error.kind(), ErrorKind::KeyNotFound, "{alg} {kid}");
+    }
+    assert_eq!(
+        keys.select(Algorithm::RS256, None).err().unwrap().kind(),
+        ErrorKind::KeyNotFound
+    );
+    assert_eq!(keys.find("b").unwrap().thumbprint(), ec_b.thumbprint());
+    assert!(keys.find("c").is_none());
+}
+
+#[test]
+fn alg_in_the_set_narrows_selection() {
+    let key = Key::generate_ec(KeyFamily::EcP256).unwrap();
+    let mut bound = public_jwk(&key, "k");
+    bound.insert("alg".into(), "ES256".into());
+    let keys = set(vec![bound.into()]).unwrap();
+    selects(&keys, &key, Algorithm::ES256, Some("k")).unwrap();
+
+    let rsa = Key::from_pem(include_str!("data/rsa2048.pkcs8.pem")).unwrap();
+    let mut ps256 = public_jwk(&rsa, "r");
+    ps256.insert("alg".into(), "PS256".into());
+    let keys = set(vec![ps256.into()]).unwrap();
+    selects(&keys, &rsa, Algorithm::PS256, Some("r")).unwrap();
+    assert_eq!(
+        keys.select(Algorithm::RS256, Some("r"))
+            .err()
+            .unwrap()
+            .kind(),
+        ErrorKind::KeyNotFound
+    );
+    assert_eq!(
+        keys.select(Algorithm::RS256, None).err().unwrap().kind(),
+        ErrorKind::KeyNotFound
+    );
+}
+
+#[test]
+fn keys_not_for_jws_are_skipped() {
+    let ed = Key::generate_ed25519().unwrap();
+    let keys = set(vec![
+        json!({ "kty": "RSA", "use": "enc", "n": "AQAB", "e": "AQAB", "kid": "enc" }),
+        json!({ "kty": "EC", "crv": "P-521", "x": "AA", "y": "AA", "kid": "p521" }),
+        json!({ "kty": "OKP", "crv": "X25519", "x": "AA" }),
+        json!({ "kty": "RSA", "alg": "RSA-OAEP-256", "n": "AQAB", "e": "AQAB" }),
+        json!({ "kty": "unknown" }),
+        public_jwk(&ed, "ed").into(),
+    ])
+    .unwrap();
+    assert_eq!(keys.keys().len(), 1);
+    assert!(keys.find("enc").is_none());
+    selects(&keys, &ed, Algorithm::EdDSA, None).unwrap();
+}
+
+#[test]
+fn bad_sets_are_refused() {
+    let ed = Key::generate_ed25519().unwrap();
+    let good: Value = public_jwk(&ed, "ed").into();
+    let invalid = |result: Result<JwkSet, jwt_crypto::Error>| {
+        let error = result.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidKey, "{error}");
+        error.to_string()
+    };
+    // Nothing usable.
+    invalid(set(vec![]));
+    invalid(set(vec![
+        json!({ "kty": "oct", "use": "enc", "k": "AAAA" }),
+    ]));
+    // A malformed key fails the set, naming its index.
+    let message = invalid(set(vec![
+        good.clone(),
+        json!({ "kty": "EC", "crv": "P-256", "x": "AA" }),
+    ]));
+    assert!(message.contains("#1"), "{message}");
+    // A weak key is malformed, not skipped.
+    let rsa1024 = json!({ "kty": "RSA", "n": base64_of(&[0xc1; 128]), "e": "AQAB" });
+    invalid(set(vec![good.clone(), rsa1024]));
+    // Two keys of one family with the same kid.
+    let other = Key::generate_ed25519().unwrap();
+    let message = invalid(set(vec![good.clone(), public_jwk(&other, "ed").into()]));
+    assert!(message.contains("\"ed\""), "{message}");
+    // Too many keys, counting the ones that would be skipped.
+    let mut many = vec![json!({ "kty": "unknown" }); JwkSet::MAX_KEYS];
+    many.push(good.clone());
+    invalid(set(many));
+    let mut just_enough = vec![json!({ "kty": "unknown" }); JwkSet::MAX_KEYS - 1];
+    just_enough.push(good.clone());
+    set(just_enough).unwrap();
+    // Not a set.
+    invalid(JwkSet::from_json("{}"));
+    invalid(JwkSet::from_json(r#"{"keys": {}}"#));
+    invalid(JwkSet::from_json("[]"));
+    invalid(JwkSet::from_json("not json"));
+}
+
+#[test]
+fn from_json_and_from_keys() {
+    let rsa = Key::from_pem(include_str!("data/rsa2048.spki.pem"))
+        .unwrap()
+        .with_key_id("r1");
+    let ec = Key::from_pem(include_str!("data/ecp384.spki.pem"))
+        .unwrap()
+        .with_key_id("e1");
+    let json = serde_json::to_string(&json!({
+        "keys": [rsa.to_public_jwk().unwrap(), ec.to_public_jwk().unwrap()]
+    }))
+    .unwrap();
+    let parsed = JwkSet::from_json(&json).unwrap();
+    assert_eq!(parsed.find("r1").unwrap().thumbprint(), rsa.thumbprint());
+    assert_eq!(parsed.find("e1").unwrap().family(), KeyFamily::EcP384);
+
+    let built = JwkSet::from_keys(vec![rsa, ec]).unwrap();
+    assert_eq!(built.keys().len(), 2);
+    assert!(built.select(Algorithm::RS256, None).is_ok());
+    assert!(built.select(Algorithm::ES384, Some("e1")).is_ok());
+
+    let a = Key::generate_ed25519().unwrap().with_key_id("same");
+    let b = Key::generate_ed25519().unwrap().with_key_id("same");
+    assert_eq!(
+        JwkSet::from_keys(vec![a, b]).unwrap_err().kind(),
+        ErrorKind::InvalidKey
+    );
+    assert_eq!(
+        JwkSet::from_keys(vec![]).unwrap_err().kind(),
+        ErrorKind::InvalidKey
+    );
+}
+
+#[test]
+fn hmac_keys_in_a_set() {
+    let secret = Key::generate_hmac(Algorithm::HS256)
+        .unwrap()
+        .with_key_id("h");
+    let keys = set(vec![secret.to_private_jwk().unwrap().into()]).unwrap();
+    selects(&keys, &secret, Algorithm::HS256, Some("h")).unwrap();
+    // The 32-byte secret accepts HS512 by family, then refuses it for its length.
+    let error = selects(
+        &keys,
+        &Key::generate_hmac(Algorithm::HS512).unwrap(),
+        Algorithm::HS512,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidKey);
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
