@@ -1,6 +1,8 @@
 //! `cargo xtask <task>`: jwtkit's build, test and benchmark orchestration, in Rust rather than
 //! shell so it runs the same everywhere (the cargo-xtask pattern).
 
+mod c;
+mod header;
 mod run;
 mod test;
 
@@ -10,13 +12,18 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  test    formatting, clippy, and every test of every layer (what CI runs)
+  test             formatting, clippy, and every test of every layer (what CI runs)
+  c [--install --prefix DIR]
+                   build libjwtkit.so/.a and jwtkit.pc (under target/jwtkit-c, or DIR)
+  header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(),
+        Some("c") => c::run(args.get(1..).unwrap_or_default()),
+        Some("header") => header::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

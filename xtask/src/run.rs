@@ -7,7 +7,10 @@ use std::process::Command;
 /// The workspace root (xtask lives one level below it).
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
 }
 
 /// `cargo` as the one running this xtask, so toolchain overrides carry through.
@@ -20,7 +23,9 @@ pub fn cargo() -> Command {
 /// Runs `command`, failing with `what` if it does not exit successfully.
 pub fn step(what: &str, mut command: Command) -> Result<(), String> {
     println!("==> {what}");
-    let status = command.status().map_err(|err| format!("{what}: could not start: {err}"))?;
+    let status = command
+        .status()
+        .map_err(|err| format!("{what}: could not start: {err}"))?;
     if status.success() {
         Ok(())
     } else {

@@ -8,7 +8,14 @@ pub fn run() -> Result<(), String> {
     step("cargo fmt --check", fmt)?;
 
     let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     step("cargo clippy --all-targets -- -D warnings", clippy)?;
 
     let mut test = cargo();

@@ -1,0 +1,234 @@
+//! Every raw pointer jwtkit touches is handled here, and every exported body runs inside
+//! [`boundary`], so no panic and no unchecked pointer crosses the ABI.
+//!
+//! Conventions (as rustls-ffi writes them down): receiver first, then inputs, then outputs;
+//! outputs (`*_out`) are written only on success; NULL anywhere is `JWTKIT_ERR_INVALID_ARGUMENT`;
+//! every handle's `_free` accepts NULL.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::status::{
+    JWTKIT_ERR_INTERNAL, JWTKIT_ERR_INVALID_ARGUMENT, JWTKIT_OK, jwtkit_status, status_of,
+};
+
+/// Why a call failed: the status C sees and the message `jwtkit_last_error_message` returns.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) status: jwtkit_status,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
+        Failure {
+            status: JWTKIT_ERR_INVALID_ARGUMENT,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<jwt_crypto::Error> for Failure {
+    fn from(error: jwt_crypto::Error) -> Self {
+        Failure {
+            status: status_of(&error),
+            message: error.to_string(),
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn set_last_error(message: &str) {
+    // A message with an interior NUL is cut there rather than lost.
+    let bytes: Vec<u8> = message.bytes().take_while(|&b| b != 0).collect();
+    let message = CString::new(bytes).unwrap_or_default();
+    LAST_ERROR.with(|last| *last.borrow_mut() = message);
+}
+
+/// This thread's last failure message; valid until this thread's next failing call.
+pub(crate) fn last_error() -> *const c_char {
+    LAST_ERROR.with(|last| last.borrow().as_ptr())
+}
+
+/// Runs an exported function's body: a failure or a caught panic becomes a status and this
+/// thread's last error message.
+pub(crate) fn boundary(body: impl FnOnce() -> Result<(), Failure>) -> jwtkit_status {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => JWTKIT_OK,
+        Ok(Err(failure)) => {
+            set_last_error(&failure.message);
+            failure.status
+        }
+        Err(_) => {
+            set_last_error(
+                "internal error: jwtkit caught a panic at the C boundary (a bug; please report it)",
+            );
+            JWTKIT_ERR_INTERNAL
+        }
+    }
+}
+
+/// Runs a body that cannot report failure (`_free`, `_str`), swallowing any panic.
+pub(crate) fn boundary_void(body: impl FnOnce()) {
+    let _ = catch_unwind(AssertUnwindSafe(body));
+}
+
+/// Borrows the object behind a handle.
+///
+/// # Safety
+/// `ptr` is NULL or was returned by jwtkit for a `T` and not yet freed.
+pub(crate) unsafe fn borrow<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, Failure> {
+    // SAFETY: per this function's contract, a non-NULL `ptr` points to a live `T`.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::invalid_argument(format!("{what} is NULL")))
+}
+
+/// Borrows the mutable object behind a handle.
+///
+/// # Safety
+/// `ptr` is NULL or was returned by jwtkit for a `T`, not yet freed, and not shared.
+pub(crate) unsafe fn borrow_mut<'a, T>(ptr: *mut T, what: &str) -> Result<&'a mut T, Failure> {
+    // SAFETY: per this function's contract.
+    unsafe { ptr.as_mut() }.ok_or_else(|| Failure::invalid_argument(format!("{what} is NULL")))
+}
+
+/// Borrows an array of `len` values at `ptr`.
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` initialised values that outlive the call.
+pub(crate) unsafe fn array<'a, T>(
+    ptr: *const T,
+    len: usize,
+    what: &str,
+) -> Result<&'a [T], Failure> {
+    if ptr.is_null() {
+        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+    }
+    if !ptr.is_aligned() {
+        return Err(Failure::invalid_argument(format!("{what} is misaligned")));
+    }
+    if len
+        .checked_mul(size_of::<T>())
+        .is_none_or(|size| size > isize::MAX as usize)
+    {
+        return Err(Failure::invalid_argument(format!(
+            "{what} length is out of range"
+        )));
+    }
+    // SAFETY: non-NULL, aligned, size in range, and the caller promises `len` values.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Borrows `len` bytes at `ptr`.
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes that outlive the call.
+pub(crate) unsafe fn bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+) -> Result<&'a [u8], Failure> {
+    // SAFETY: forwarded contract.
+    unsafe { array(ptr, len, what) }
+}
+
+/// Borrows `len` bytes at `ptr` as text.
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn text<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { bytes(ptr.cast::<u8>(), len, what) }?;
+    std::str::from_utf8(bytes)
+        .map_err(|_| Failure::invalid_argument(format!("{what} is not UTF-8")))
+}
+
+/// Borrows a NUL-terminated UTF-8 string.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the contract.
+    let text = unsafe { CStr::from_ptr(ptr) };
+    text.to_str()
+        .map_err(|_| Failure::invalid_argument(format!("{what} is not UTF-8")))
+}
+
+/// An output slot, checked for NULL before any work so that a bad call does nothing.
+pub(crate) struct Out<T>(*mut T);
+
+impl<T> Out<T> {
+    /// # Safety
+    /// `ptr` is NULL or valid for writing a `T`.
+    pub(crate) unsafe fn new(ptr: *mut T, what: &str) -> Result<Self, Failure> {
+        if ptr.is_null() {
+            Err(Failure::invalid_argument(format!("{what} is NULL")))
+        } else {
+            Ok(Out(ptr))
+        }
+    }
+
+    pub(crate) fn write(self, value: T) {
+        // SAFETY: checked non-NULL in `new`, whose caller promised it is writable.
+        unsafe { self.0.write(value) }
+    }
+}
+
+/// Moves `value` to the heap and hands C the pointer; `free_handle` takes it back.
+pub(crate) fn into_handle<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Takes back ownership of a handle made by [`into_handle`].
+///
+/// # Safety
+/// `ptr` is NULL or came from `into_handle::<T>` and is not used again.
+pub(crate) unsafe fn take_handle<T>(ptr: *mut T, what: &str) -> Result<T, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: per the contract, this is the Box made by `into_handle`.
+    Ok(*unsafe { Box::from_raw(ptr) })
+}
+
+/// Drops a handle made by [`into_handle`]; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or came from `into_handle::<T>` and is not used again.
+pub(crate) unsafe fn free_handle<T>(ptr: *const T) {
+    if !ptr.is_null() {
+        // SAFETY: per the contract, this is the Box made by `into_handle`.
+        drop(unsafe { Box::from_raw(ptr.cast_mut()) });
+    }
+}
+
+/// Hands C a NUL-terminated copy of `text`, freed by `jwtkit_string_free`.
+pub(crate) fn into_c_string(text: String) -> Result<*mut c_char, Failure> {
+    CString::new(text)
+        .map(CString::into_raw)
+        .map_err(|_| Failure {
+            status: JWTKIT_ERR_INTERNAL,
+            message: "internal error: output text holds a NUL byte".to_owned(),
+        })
+}
+
+/// Frees a string made by [`into_c_string`]; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or came from `into_c_string` and is not used again.
+pub(crate) unsafe fn free_c_string(ptr: *mut c_char) {
+    if !ptr.is_null() {
+        // SAFETY: per the contract, this is the CString made by `into_c_string`.
+        drop(unsafe { CString::from_raw(ptr) });
+    }
+}

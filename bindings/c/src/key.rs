@@ -1,0 +1,159 @@
+//! Keys and key sets: parsed once, immutable, shareable across threads without locks.
+
+use std::ffi::c_char;
+
+use jwt_crypto::{JwkSet, Key};
+
+use crate::ffi::{self, Out, boundary, boundary_void};
+use crate::status::jwtkit_status;
+
+/// A parsed key: an HMAC secret, or an RSA, EC or Ed25519 public or private key.
+/// Immutable; may be shared by any number of threads.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct jwtkit_key(pub(crate) Key);
+
+/// A JWK set, to pick the key by the token's `kid` and `alg`. Immutable and shareable.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct jwtkit_keyset(pub(crate) JwkSet);
+
+fn new_key(
+    key_out: *mut *const jwtkit_key,
+    load: impl FnOnce() -> Result<Key, ffi::Failure>,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: the caller passes NULL or a writable pointer.
+        let out = unsafe { Out::new(key_out, "key_out") }?;
+        out.write(ffi::into_handle(jwtkit_key(load()?)));
+        Ok(())
+    })
+}
+
+/// Loads an HMAC secret of `len` bytes. Secrets shorter than the hash output
+/// (32 bytes for HS256, 48 for HS384, 64 for HS512) are refused (RFC 7518 §3.2), and so is
+/// anything that looks like a public key (PEM, OpenSSH, JWK), so it can never be an HMAC secret.
+///
+/// # Safety
+/// `secret` points to `len` readable bytes; `key_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_from_secret(
+    secret: *const u8,
+    len: usize,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let secret = unsafe { ffi::bytes(secret, len, "secret") }?;
+        Ok(Key::from_secret(secret)?)
+    })
+}
+
+/// Like `jwtkit_key_from_secret` but accepts a secret shorter than the hash output. Short
+/// secrets can be brute-forced: use this only to verify tokens from a legacy issuer.
+///
+/// # Safety
+/// `secret` points to `len` readable bytes; `key_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_from_short_secret_dangerous(
+    secret: *const u8,
+    len: usize,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let secret = unsafe { ffi::bytes(secret, len, "secret") }?;
+        Ok(Key::dangerous_from_short_secret(secret)?)
+    })
+}
+
+/// Loads a key from PEM text: PKCS#8, PKCS#1 (RSA), SEC1 (EC) or SPKI; RSA keys need at
+/// least 2048 bits.
+///
+/// # Safety
+/// `pem` points to `len` readable bytes; `key_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_from_pem(
+    pem: *const u8,
+    len: usize,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let pem = unsafe { ffi::text(pem.cast::<c_char>(), len, "pem") }?;
+        Ok(Key::from_pem(pem)?)
+    })
+}
+
+/// Loads a key from DER bytes (the same structures as PEM).
+///
+/// # Safety
+/// `der` points to `len` readable bytes; `key_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_from_der(
+    der: *const u8,
+    len: usize,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let der = unsafe { ffi::bytes(der, len, "der") }?;
+        Ok(Key::from_der(der)?)
+    })
+}
+
+/// Loads a key from a JWK (NUL-terminated JSON). Its `alg`, `use` and `key_ops` are honoured.
+///
+/// # Safety
+/// `json` is NUL-terminated; `key_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_from_jwk(
+    json: *const c_char,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let json = unsafe { ffi::c_str(json, "json") }?;
+        Ok(Key::from_jwk(json)?)
+    })
+}
+
+/// Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`). Keys not meant for signatures
+/// are skipped; a set with no usable key is refused.
+///
+/// # Safety
+/// `json` is NUL-terminated; `set_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_keyset_from_jwks(
+    json: *const c_char,
+    set_out: *mut *const jwtkit_keyset,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(set_out, "set_out") }?;
+        // SAFETY: forwarded contract.
+        let json = unsafe { ffi::c_str(json, "json") }?;
+        out.write(ffi::into_handle(jwtkit_keyset(JwkSet::from_json(json)?)));
+        Ok(())
+    })
+}
+
+/// Frees a key. NULL is a no-op.
+///
+/// # Safety
+/// `key` is NULL or a key from jwtkit that no thread uses any more.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_free(key: *const jwtkit_key) {
+    // SAFETY: forwarded contract.
+    boundary_void(|| unsafe { ffi::free_handle(key) });
+}
+
+/// Frees a key set. NULL is a no-op.
+///
+/// # Safety
+/// `set` is NULL or a set from jwtkit that no thread uses any more.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_keyset_free(set: *const jwtkit_keyset) {
+    // SAFETY: forwarded contract.
+    boundary_void(|| unsafe { ffi::free_handle(set) });
+}

@@ -1,0 +1,148 @@
+//! Verifying, inspecting and issuing tokens.
+
+use std::ffi::c_char;
+
+use jwt_crypto::{Header, KeySource, dangerous, decode_raw};
+use serde_json::{Map, Value};
+
+use crate::ffi::{self, Failure, Out, boundary};
+use crate::key::{jwtkit_key, jwtkit_keyset};
+use crate::status::{algorithm_of, jwtkit_alg, jwtkit_status};
+use crate::validator::jwtkit_validator;
+
+/// The shared body of both verify calls.
+///
+/// # Safety
+/// As `jwtkit_verify`.
+unsafe fn verify_with(
+    validator: *const jwtkit_validator,
+    keys: Result<&dyn KeySource, Failure>,
+    token: *const c_char,
+    token_len: usize,
+    claims_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(claims_out, "claims_out") }?;
+        // SAFETY: forwarded contract.
+        let validator = unsafe { ffi::borrow(validator, "validator") }?;
+        let keys = keys?;
+        // SAFETY: forwarded contract.
+        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
+        // A token is attacker input, not a caller's mistake: bytes that are not UTF-8 (so
+        // not base64url either) make a malformed token.
+        let token = std::str::from_utf8(token)
+            .map_err(|_| jwt_crypto::Error::Malformed("token is not ASCII".to_owned()))?;
+        let verified = decode_raw(token, keys, &validator.0)?;
+        out.write(ffi::into_c_string(verified.claims)?);
+        Ok(())
+    })
+}
+
+/// Verifies `token` (`token_len` bytes, no NUL needed) with `key`, then checks its claims
+/// against `validator`: signature first, then claims. On `JWTKIT_OK`, `*claims_out` is the
+/// verified claims as JSON, to free with `jwtkit_string_free`; on failure it is untouched and
+/// `jwtkit_last_error_message` says what failed.
+///
+/// # Safety
+/// `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
+/// `claims_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_verify(
+    validator: *const jwtkit_validator,
+    key: *const jwtkit_key,
+    token: *const c_char,
+    token_len: usize,
+    claims_out: *mut *mut c_char,
+) -> jwtkit_status {
+    // SAFETY: forwarded contract.
+    let key = unsafe { ffi::borrow(key, "key") }.map(|key| &key.0 as &dyn KeySource);
+    // SAFETY: forwarded contract.
+    unsafe { verify_with(validator, key, token, token_len, claims_out) }
+}
+
+/// As `jwtkit_verify`, with the key picked from `set` by the token's `kid` and `alg`.
+///
+/// # Safety
+/// As `jwtkit_verify`, with `set` a live key set.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_verify_with_keyset(
+    validator: *const jwtkit_validator,
+    set: *const jwtkit_keyset,
+    token: *const c_char,
+    token_len: usize,
+    claims_out: *mut *mut c_char,
+) -> jwtkit_status {
+    // SAFETY: forwarded contract.
+    let set = unsafe { ffi::borrow(set, "set") }.map(|set| &set.0 as &dyn KeySource);
+    // SAFETY: forwarded contract.
+    unsafe { verify_with(validator, set, token, token_len, claims_out) }
+}
+
+/// The token's header as JSON, WITHOUT verifying anything: for logging or choosing a key
+/// set, never for trusting. Free `*header_out` with `jwtkit_string_free`.
+///
+/// # Safety
+/// `token` points to `token_len` readable bytes; `header_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_decode_header_unverified(
+    token: *const c_char,
+    token_len: usize,
+    header_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(header_out, "header_out") }?;
+        // SAFETY: forwarded contract.
+        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
+        let token = std::str::from_utf8(token)
+            .map_err(|_| jwt_crypto::Error::Malformed("token is not ASCII".to_owned()))?;
+        let header = dangerous::decode_header_json_unverified(token)?;
+        out.write(ffi::into_c_string(Value::Object(header).to_string())?);
+        Ok(())
+    })
+}
+
+/// Issues a token: `claims_json` (a JSON object) signed by `key` with `alg`.
+/// `header_json_or_null` adds header members (`kid`, `typ`, ...) as a JSON object; by default
+/// the header is `{"alg":...,"typ":"JWT"}` plus the key's `kid`. Free `*token_out` with
+/// `jwtkit_string_free`.
+///
+/// # Safety
+/// `key` is a live key; the JSON strings are NUL-terminated (the header may be NULL);
+/// `token_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_encode(
+    key: *const jwtkit_key,
+    alg: jwtkit_alg,
+    header_json_or_null: *const c_char,
+    claims_json: *const c_char,
+    token_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(token_out, "token_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        let alg = algorithm_of(alg).ok_or_else(|| {
+            Failure::invalid_argument(format!("{alg} is not a JWTKIT_ALG_* value"))
+        })?;
+        let mut header = Header::new(alg);
+        if !header_json_or_null.is_null() {
+            // SAFETY: forwarded contract (non-NULL here).
+            let json = unsafe { ffi::c_str(header_json_or_null, "header_json") }?;
+            let members: Map<String, Value> = serde_json::from_str(json).map_err(|err| {
+                Failure::invalid_argument(format!("header_json is not a JSON object: {err}"))
+            })?;
+            header = header.merge(members)?;
+        }
+        // SAFETY: forwarded contract.
+        let claims = unsafe { ffi::c_str(claims_json, "claims_json") }?;
+        let claims: Value = serde_json::from_str(claims)
+            .map_err(|err| Failure::invalid_argument(format!("claims_json is not JSON: {err}")))?;
+        out.write(ffi::into_c_string(jwt_crypto::encode(
+            &header, &claims, &key.0,
+        )?)?);
+        Ok(())
+    })
+}

@@ -1,0 +1,104 @@
+//! `cargo xtask c [--install --prefix DIR]`: builds libjwtkit (shared and static) and writes
+//! `jwtkit.pc`, all under `target/jwtkit-c/`, laid out as an install prefix
+//! (`include/`, `lib/`, `lib/pkgconfig/`) so pkg-config just works. No cargo-c needed.
+
+use std::path::{Path, PathBuf};
+
+use crate::run::{cargo, workspace_root};
+
+/// The version the library and `jwtkit.pc` carry, read from the binding crate.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where `cargo xtask c` lays the library out.
+pub fn staging_prefix() -> PathBuf {
+    workspace_root().join("target/jwtkit-c")
+}
+
+/// Builds the library in release mode and lays it out under `prefix`.
+pub fn build(prefix: &Path) -> Result<(), String> {
+    println!("==> building libjwtkit (release)");
+    let output = cargo()
+        .args([
+            "rustc",
+            "--release",
+            "--package",
+            "jwtkit-c",
+            "--lib",
+            "--",
+            "--print=native-static-libs",
+        ])
+        .output()
+        .map_err(|err| format!("cargo rustc: {err}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        return Err(format!("building libjwtkit failed:\n{stderr}"));
+    }
+    // rustc prints "note: native-static-libs: -lgcc_s -lutil ..." for the staticlib; cargo
+    // replays it on a fresh build.
+    let native_libs = stderr
+        .lines()
+        .find_map(|line| {
+            line.split_once("native-static-libs: ")
+                .map(|(_, libs)| libs.trim().to_owned())
+        })
+        .ok_or("rustc did not print native-static-libs")?;
+
+    let release = workspace_root().join("target/release");
+    let (include, lib) = (prefix.join("include"), prefix.join("lib"));
+    let pkgconfig = lib.join("pkgconfig");
+    for dir in [&include, &lib, &pkgconfig] {
+        std::fs::create_dir_all(dir).map_err(|err| format!("creating {}: {err}", dir.display()))?;
+    }
+    let major = VERSION.split('.').next().unwrap_or("0");
+    let versioned = format!("libjwtkit.so.{VERSION}");
+    copy(
+        &workspace_root().join("bindings/c/include/jwtkit.h"),
+        &include.join("jwtkit.h"),
+    )?;
+    copy(&release.join("libjwtkit.a"), &lib.join("libjwtkit.a"))?;
+    copy(&release.join("libjwtkit.so"), &lib.join(&versioned))?;
+    symlink(&versioned, &lib.join(format!("libjwtkit.so.{major}")))?;
+    symlink(&versioned, &lib.join("libjwtkit.so"))?;
+
+    let pc = format!(
+        "prefix={prefix}\nincludedir=${{prefix}}/include\nlibdir=${{prefix}}/lib\n\n\
+         Name: jwtkit\nDescription: JSON Web Tokens, strict by default, on ring\n\
+         Version: {VERSION}\nCflags: -I${{includedir}}\nLibs: -L${{libdir}} -ljwtkit\n\
+         Libs.private: {native_libs}\n",
+        prefix = prefix.display()
+    );
+    let pc_path = pkgconfig.join("jwtkit.pc");
+    std::fs::write(&pc_path, pc).map_err(|err| format!("writing {}: {err}", pc_path.display()))?;
+    println!("==> libjwtkit {VERSION} in {}", prefix.display());
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let prefix = match args {
+        [] => staging_prefix(),
+        [install, flag, dir] if install == "--install" && flag == "--prefix" => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                std::env::current_dir()
+                    .map_err(|e| e.to_string())?
+                    .join(dir)
+            }
+        }
+        _ => return Err("usage: cargo xtask c [--install --prefix DIR]".to_owned()),
+    };
+    build(&prefix)
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|err| format!("copying {} to {}: {err}", from.display(), to.display()))
+}
+
+fn symlink(target: &str, link: &Path) -> Result<(), String> {
+    let _ = std::fs::remove_file(link);
+    std::os::unix::fs::symlink(target, link)
+        .map_err(|err| format!("linking {}: {err}", link.display()))
+}
