@@ -3,6 +3,7 @@
 //! (`include/`, `lib/`, `lib/pkgconfig/`) so pkg-config just works. No cargo-c needed.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::run::{cargo, workspace_root};
 
@@ -101,4 +102,23 @@ fn symlink(target: &str, link: &Path) -> Result<(), String> {
     let _ = std::fs::remove_file(link);
     std::os::unix::fs::symlink(target, link)
         .map_err(|err| format!("linking {}: {err}", link.display()))
+}
+/// `pkg-config` pointed at a prefix laid out by [`build`].
+pub fn pkg_config(prefix: &Path, args: &[&str]) -> Result<Vec<String>, String> {
+    let output = Command::new("pkg-config")
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .args(args)
+        .arg("jwtkit")
+        .output()
+        .map_err(|err| format!("pkg-config: {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "pkg-config {args:?} jwtkit failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect())
 }

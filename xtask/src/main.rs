@@ -2,9 +2,11 @@
 //! shell so it runs the same everywhere (the cargo-xtask pattern).
 
 mod c;
+mod ctest;
 mod header;
 mod run;
 mod test;
+mod vectors;
 
 use std::process::ExitCode;
 
@@ -13,6 +15,7 @@ usage: cargo xtask <task>
 
 tasks:
   test             formatting, clippy, and every test of every layer (what CI runs)
+  test-c           only the C suite (part of `test`)
   c [--install --prefix DIR]
                    build libjwtkit.so/.a and jwtkit.pc (under target/jwtkit-c, or DIR)
   header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(),
+        Some("test-c") => ctest::run(),
         Some("c") => c::run(args.get(1..).unwrap_or_default()),
         Some("header") => header::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("help" | "--help" | "-h") => {

@@ -22,6 +22,9 @@ pub fn run() -> Result<(), String> {
     test.args(["test", "--workspace"]);
     step("cargo test --workspace", test)?;
 
+    crate::header::run(true)?;
+    crate::ctest::run()?;
+
     println!("==> all checks passed");
     Ok(())
 }

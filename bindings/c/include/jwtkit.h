@@ -385,6 +385,17 @@ jwtkit_status jwtkit_encode(const jwtkit_key *key,
                             char **token_out);
 
 /**
+ * Reads the string claim `name` from a claims JSON object (as `jwtkit_verify` returns it), so
+ * C callers need no JSON parser for the usual `sub`, `iss` or `scope`. Gives
+ * `JWTKIT_ERR_MISSING_CLAIM` when the claim is absent or not a string. Free `*value_out` with
+ * `jwtkit_string_free`.
+ *
+ * # Safety
+ * `claims_json` and `name` are NUL-terminated; `value_out` is writable.
+ */
+jwtkit_status jwtkit_claims_get_string(const char *claims_json, const char *name, char **value_out);
+
+/**
  * Starts a validator that accepts exactly the `n_algs` algorithms at `algs` (at least one:
  * the allow-list is what stops algorithm confusion). Defaults: `exp` required and checked,
  * `nbf` checked, a token with `aud` refused unless an audience is added, no leeway, tokens

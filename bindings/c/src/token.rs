@@ -146,3 +146,40 @@ pub unsafe extern "C" fn jwtkit_encode(
         Ok(())
     })
 }
+
+/// Reads the string claim `name` from a claims JSON object (as `jwtkit_verify` returns it), so
+/// C callers need no JSON parser for the usual `sub`, `iss` or `scope`. Gives
+/// `JWTKIT_ERR_MISSING_CLAIM` when the claim is absent or not a string. Free `*value_out` with
+/// `jwtkit_string_free`.
+///
+/// # Safety
+/// `claims_json` and `name` are NUL-terminated; `value_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_claims_get_string(
+    claims_json: *const c_char,
+    name: *const c_char,
+    value_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(value_out, "value_out") }?;
+        // SAFETY: forwarded contract.
+        let claims = unsafe { ffi::c_str(claims_json, "claims_json") }?;
+        // SAFETY: forwarded contract.
+        let name = unsafe { ffi::c_str(name, "name") }?;
+        let claims: Map<String, Value> = serde_json::from_str(claims).map_err(|err| {
+            Failure::invalid_argument(format!("claims_json is not a JSON object: {err}"))
+        })?;
+        match claims.get(name) {
+            Some(Value::String(value)) => out.write(ffi::into_c_string(value.clone())?),
+            Some(_) => {
+                return Err(jwt_crypto::Error::MissingClaim(format!(
+                    "{name} (present, but not a string)"
+                ))
+                .into());
+            }
+            None => return Err(jwt_crypto::Error::MissingClaim(name.to_owned()).into()),
+        }
+        Ok(())
+    })
+}

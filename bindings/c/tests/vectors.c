@@ -1,8 +1,9 @@
 /* Runs the shared conformance vectors through the C ABI.
  *
- * `cargo xtask test` reads tests/vectors/*.json, writes each case as one tab-separated line on
+ * `cargo xtask test` reads the JSON files in tests/vectors, writes each case as one tab-separated line on
  * this program's stdin, and compares what this program prints with the expected outcomes, so
- * C needs no JSON parser. Input fields (bytes are hex, lists are comma-separated, "-" is none):
+ * C needs no JSON parser. Input fields (bytes are hex with "-" for none, lists are
+ * comma-separated, "~" marks a setting that is absent):
  *   id op key_kind key_hex allow_short token_hex algs now leeway issuers audiences subject
  *   required typ max_token_len checks
  * Output, one line per case: id, the status name, and the claims JSON in hex (or "-"). */
@@ -24,6 +25,10 @@ static int hex_value(char c) {
 /* Decodes hex in place into a NUL-terminated byte string; returns its length. */
 static size_t unhex(char *text) {
     size_t n = 0, i;
+    if (strcmp(text, "-") == 0) {
+        text[0] = '\0';
+        return 0;
+    }
     for (i = 0; text[i] && text[i + 1]; i += 2) {
         text[n++] = (char)(hex_value(text[i]) * 16 + hex_value(text[i + 1]));
     }
@@ -35,7 +40,7 @@ static void print_hex(const char *text) {
     for (; *text; text++) printf("%02x", (unsigned char)*text);
 }
 
-static int is_none(const char *field) { return strcmp(field, "-") == 0; }
+static int is_none(const char *field) { return strcmp(field, "~") == 0; }
 
 /* Calls `add` for each hex item of a comma-separated list. */
 static jwtkit_status each_item(jwtkit_validator_builder *b, char *list,

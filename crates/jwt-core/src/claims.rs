@@ -5,9 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::de::{
-    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
 
 use crate::error::Error;
@@ -204,12 +202,64 @@ impl<'de> Visitor<'de> for ViewSeed {
                     view.aud = Some(list);
                 }
                 _ => {
-                    access.next_value::<IgnoredAny>()?;
+                    access.next_value::<Skip>()?;
                 }
             }
             view.names.push(name);
         }
         Ok(view)
+    }
+}
+
+/// Any JSON value, read and dropped through `deserialize_any`, so that serde_json's nesting
+/// limit (128) applies and nested member names are checked for duplicates: `IgnoredAny` does
+/// neither, and a claim nested 10^5 deep or `{"role":{"admin":false,"admin":true}}` would pass
+/// unnoticed to whoever parses the claims next.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        let mut names = Vec::new();
+        while let Some((Name(name), Skip)) = map.next_entry::<Name<'de>, Skip>()? {
+            names.push(name);
+        }
+        match json::find_duplicate(&names) {
+            Some(name) => Err(de::Error::custom(format_args!("duplicate member {name:?}"))),
+            None => Ok(Skip),
+        }
     }
 }
 
@@ -283,6 +333,7 @@ mod tests {
             r#"{"iss":1}"#,
             r#"{"jti":{}}"#,
             r#"{"a":1,"a":1}"#,
+            r#"{"role":{"admin":false,"admin":true}}"#,
             r#"{"a":1} {}"#,
             r#"[]"#,
             r#""#,
@@ -293,8 +344,15 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_a_bounded_error() {
-        let mut payload = b"{\"a\":".to_vec();
-        payload.extend(std::iter::repeat_n(b'[', 100_000));
-        assert!(ClaimsView::parse(&payload).is_err());
+        let nested = |depth: usize| {
+            let mut payload = b"{\"a\":".to_vec();
+            payload.extend(std::iter::repeat_n(b'[', depth));
+            payload.extend(std::iter::repeat_n(b']', depth));
+            payload.push(b'}');
+            payload
+        };
+        assert!(ClaimsView::parse(&nested(100)).is_ok());
+        assert!(ClaimsView::parse(&nested(200)).is_err());
+        assert!(ClaimsView::parse(&nested(100_000)).is_err());
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::crypto::KeySource;
 use crate::error::Error;
 use crate::header::Header;
+use crate::json;
 use crate::jws::Parsed;
 use crate::validation::Validation;
 
@@ -35,13 +36,16 @@ pub fn decode<T: DeserializeOwned>(
     Ok(TokenData { header, claims })
 }
 
-/// [`decode`] into a JSON object, for callers without a claims type (the C and Python layers).
+/// [`decode`] into a JSON object, for callers without a claims type (the Python layer).
 pub fn decode_json(
     token: &str,
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
 ) -> Result<TokenData<Map<String, Value>>, Error> {
-    decode(token, keys, validation)
+    let (header, payload) = verify(token, keys, validation)?;
+    let claims = json::parse_unique_object(&payload)
+        .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+    Ok(TokenData { header, claims })
 }
 
 /// [`decode`] that hands back the claims exactly as the token carries them: validated JSON
@@ -193,6 +197,13 @@ mod tests {
         assert_eq!(
             encode(&header, &json!([1]), &KEY).unwrap_err().kind(),
             ErrorKind::Malformed
+        );
+        let mut crit = Header::new(Algorithm::HS256);
+        crit.crit = Some(vec!["b64".to_owned()]);
+        crit.extra.insert("b64".to_owned(), Value::Bool(false));
+        assert_eq!(
+            encode(&crit, &json!({}), &KEY).unwrap_err().kind(),
+            ErrorKind::Unsupported
         );
         let rs = Header::new(Algorithm::RS256);
         assert_eq!(

@@ -9,6 +9,7 @@ use crate::jws;
 
 /// Serializes `claims` (which must be a JSON object) under `header` and signs with `key`.
 ///
+/// Refuses headers this library would refuse to verify (`crit` extensions, `b64: false`).
 /// When `header.kid` is unset and the key has an identifier, that identifier is written.
 pub fn encode(
     header: &Header,
@@ -20,6 +21,7 @@ pub fn encode(
     if payload.first() != Some(&b'{') {
         return Err(Error::malformed("claims must serialize to a JSON object"));
     }
+    header.check_extensions()?;
     let header_json = match (&header.kid, key.key_id()) {
         (None, Some(kid)) => header.clone().with_kid(kid).to_json()?,
         _ => header.to_json()?,

@@ -105,29 +105,15 @@ impl Header {
             Some(_) => return Err(Error::malformed("header member \"alg\" is not a string")),
             None => return Err(Error::malformed("header has no \"alg\" member")),
         };
-        let crit = match map.remove("crit") {
-            None => None,
-            Some(Value::Array(items)) => Some(
-                items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::String(name) => Ok(name),
-                        _ => Err(Error::malformed(
-                            "header member \"crit\" holds a non-string",
-                        )),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-            Some(_) => return Err(Error::malformed("header member \"crit\" is not an array")),
-        };
-        Ok(Header {
+        let bare = Header {
             alg,
-            typ: take_string(&mut map, "typ")?,
-            cty: take_string(&mut map, "cty")?,
-            kid: take_string(&mut map, "kid")?,
-            crit,
-            extra: map,
-        })
+            typ: None,
+            cty: None,
+            kid: None,
+            crit: None,
+            extra: Map::new(),
+        };
+        bare.merge(map)
     }
 
     /// The compact JSON this header encodes to: `alg`, `typ`, `cty`, `kid`, `crit`, then
@@ -197,16 +183,6 @@ impl Header {
 
 /// The typed members, which `extra` may not repeat.
 const REGISTERED_TYPED: [&str; 5] = ["alg", "typ", "cty", "kid", "crit"];
-
-fn take_string(map: &mut Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
-    match map.remove(name) {
-        None => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value)),
-        Some(_) => Err(Error::malformed(format!(
-            "header member {name:?} is not a string"
-        ))),
-    }
-}
 
 /// Appends `"name":value` to a JSON object under construction, with a comma after `{`.
 fn write_member(

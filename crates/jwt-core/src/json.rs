@@ -1,11 +1,14 @@
-//! JSON helpers the verify path needs beyond plain serde: objects whose member names must be
-//! unique (RFC 7515 §4 and RFC 7519 §4 leave duplicates to the parser; a JWT library must refuse
-//! them, or two parsers may disagree about what a token says).
+//! Strict JSON: objects whose member names are unique at every depth.
+//!
+//! RFC 7515 §4, RFC 7517 §4 and RFC 7519 §4 leave duplicate member names to the parser; a
+//! library that takes the last one while a proxy or another service takes the first lets two
+//! parsers disagree about what a token or key says. jwtkit refuses them everywhere: in headers,
+//! claims, JWKs and JWK sets. Nesting stays within serde_json's limit of 128.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// A member name, borrowed from the input when it has no escapes.
@@ -49,8 +52,58 @@ pub(crate) fn find_duplicate<'a>(names: &'a [Cow<'_, str>]) -> Option<&'a str> {
     })
 }
 
-/// Deserializes a JSON object into a map, refusing duplicate member names.
-pub(crate) struct UniqueObject;
+/// Deserializes any JSON value, refusing duplicate member names in every object within it.
+struct UniqueValue;
+
+impl<'de> DeserializeSeed<'de> for UniqueValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(UniqueValue)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Value, A::Error> {
+        UniqueObject.visit_map(access).map(Value::Object)
+    }
+}
+
+/// Deserializes a JSON object into a map, refusing duplicate member names at every depth.
+struct UniqueObject;
 
 impl<'de> DeserializeSeed<'de> for UniqueObject {
     type Value = Map<String, Value>;
@@ -70,7 +123,7 @@ impl<'de> Visitor<'de> for UniqueObject {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
         let mut map = Map::new();
         while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
-            let value: Value = access.next_value()?;
+            let value = access.next_value_seed(UniqueValue)?;
             if map.contains_key(name.as_ref()) {
                 return Err(de::Error::custom(format_args!("duplicate member {name:?}")));
             }
@@ -80,8 +133,9 @@ impl<'de> Visitor<'de> for UniqueObject {
     }
 }
 
-/// Parses `bytes` as one JSON object with unique member names and nothing after it.
-pub(crate) fn parse_unique_object(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
+/// Parses `bytes` as one JSON object with unique member names at every depth, and nothing
+/// after it.
+pub fn parse_unique_object(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let map = UniqueObject.deserialize(&mut deserializer)?;
     deserializer.end()?;
@@ -109,6 +163,10 @@ mod tests {
         assert!(parse_unique_object(br#"{"a":1,"b":2}"#).is_ok());
         assert!(parse_unique_object(br#"{"a":1,"a":2}"#).is_err());
         assert!(parse_unique_object(br#"{"a":1,"\u0061":2}"#).is_err());
+        assert!(parse_unique_object(br#"{"a":[{"b":1,"b":2}]}"#).is_err());
+        assert!(parse_unique_object(br#"{"a":{"b":{"c":1,"c":1}}}"#).is_err());
+        let nested = parse_unique_object(br#"{"a":[1,-2,3.5,"x",null,true,{"b":{}}]}"#).unwrap();
+        assert_eq!(nested["a"][6]["b"], Value::Object(Map::new()));
         assert!(parse_unique_object(br#"{"a":1} x"#).is_err());
         assert!(parse_unique_object(br#"[1]"#).is_err());
     }

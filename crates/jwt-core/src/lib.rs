@@ -76,7 +76,7 @@ mod decode;
 mod encode;
 mod error;
 mod header;
-mod json;
+pub mod json;
 pub mod jws;
 #[cfg(test)]
 mod test_provider;

@@ -22,7 +22,7 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
 #[derive(Clone)]
 pub struct Validation {
     pub(crate) algorithms: Vec<Algorithm>,
-    issuers: Vec<String>,
+    issuers: Option<Vec<String>>,
     audiences: Vec<String>,
     subject: Option<String>,
     leeway: i64,
@@ -52,7 +52,7 @@ impl Validation {
     pub fn new(algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
         Validation {
             algorithms: algorithms.into_iter().collect(),
-            issuers: Vec::new(),
+            issuers: None,
             audiences: Vec::new(),
             subject: None,
             leeway: 0,
@@ -68,9 +68,10 @@ impl Validation {
     }
 
     /// Accepts only tokens whose `iss` is one of `issuers` (exact match). Default: any.
+    /// An empty list accepts no issuer at all, so an empty configuration fails closed.
     #[must_use]
     pub fn issuer<S: Into<String>>(mut self, issuers: impl IntoIterator<Item = S>) -> Self {
-        self.issuers = issuers.into_iter().map(Into::into).collect();
+        self.issuers = Some(issuers.into_iter().map(Into::into).collect());
         self
     }
 
@@ -228,10 +229,10 @@ impl Validation {
                 });
             }
         }
-        if !self.issuers.is_empty() {
+        if let Some(issuers) = &self.issuers {
             match &claims.iss {
                 None => return Err(Error::MissingClaim("iss".to_owned())),
-                Some(iss) if !self.issuers.iter().any(|ok| ok == iss) => {
+                Some(iss) if !issuers.iter().any(|ok| ok == iss) => {
                     return Err(Error::InvalidIssuer(iss.to_string()));
                 }
                 Some(_) => {}

@@ -64,6 +64,11 @@ impl HmacKey {
         self.secret.expose()
     }
 
+    /// Whether the secret is long enough for `alg`'s hash.
+    pub(crate) fn check_length(&self, alg: Algorithm) -> Result<(), Error> {
+        self.key_for(alg).map(|_| ())
+    }
+
     fn key_for(&self, alg: Algorithm) -> Result<&hmac::Key, Error> {
         let (index, _, min) = params(alg)
             .ok_or_else(|| Error::AlgorithmNotAllowed(format!("{alg} is not an HMAC algorithm")))?;
@@ -99,10 +104,10 @@ impl fmt::Debug for HmacKey {
     }
 }
 
-/// Text prefixes of public (or private) keys that must never become HMAC secrets: PEM, RFC
-/// 4716 SSH public keys, and OpenSSH `authorized_keys` lines.
-const KEY_TEXT_PREFIXES: [&[u8]; 9] = [
-    b"-----BEGIN",
+/// Text that starts public (or private) SSH keys, which must never become HMAC secrets: RFC
+/// 4716 SSH public keys and OpenSSH `authorized_keys` lines. (PEM is recognised by its
+/// `-----BEGIN ` line anywhere.)
+const KEY_TEXT_PREFIXES: [&[u8]; 8] = [
     b"---- BEGIN SSH2",
     b"ssh-rsa ",
     b"ssh-dss ",
@@ -116,10 +121,17 @@ const KEY_TEXT_PREFIXES: [&[u8]; 9] = [
 /// Refuses a "secret" that is really a key, which is how HS/RS algorithm confusion is set up:
 /// the attacker signs with HMAC using the server's public key as the secret.
 fn refuse_key_lookalike(secret: &[u8]) -> Result<(), Error> {
-    let text = secret.trim_ascii_start();
-    if KEY_TEXT_PREFIXES
-        .iter()
-        .any(|prefix| text.starts_with(prefix))
+    let text = secret
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(secret)
+        .trim_ascii_start();
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    // A PEM block anywhere (tools print explanations before it), an SSH key anywhere on the
+    // first line (`authorized_keys` lines may start with options).
+    if contains(text, b"-----BEGIN ")
+        || KEY_TEXT_PREFIXES
+            .iter()
+            .any(|prefix| contains(first_line, prefix))
     {
         return Err(Error::InvalidKey(
             "this HMAC secret is a PEM or SSH key; use Key::from_pem for keys".into(),
@@ -134,10 +146,22 @@ fn refuse_key_lookalike(secret: &[u8]) -> Result<(), Error> {
             }
         }
     }
-    if pkix::looks_like_key_der(secret) {
+    // DER, raw or as the bare base64 body of a PEM block.
+    let unwrapped: String = String::from_utf8_lossy(text)
+        .split_ascii_whitespace()
+        .collect();
+    let decoded = crate::b64::std_decode(&unwrapped).ok();
+    if pkix::looks_like_key_der(secret) || decoded.as_deref().is_some_and(pkix::looks_like_key_der)
+    {
         return Err(Error::InvalidKey(
             "this HMAC secret is a DER-encoded key; use Key::from_der for keys".into(),
         ));
     }
     Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }

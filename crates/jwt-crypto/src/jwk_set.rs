@@ -27,8 +27,13 @@ impl JwkSet {
 
     /// Loads a set from JSON text `{"keys": [...]}`.
     pub fn from_json(json: &str) -> Result<JwkSet, Error> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| Error::InvalidKey(format!("JWK set is not valid JSON: {e}")))?;
+        let value = jwt_core::json::parse_unique_object(json.as_bytes())
+            .map(Value::Object)
+            .map_err(|e| {
+                Error::InvalidKey(format!(
+                    "JWK set is not a JSON object with unique member names: {e}"
+                ))
+            })?;
         JwkSet::from_value(&value)
     }
 

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use jwt_core::crypto::select_single;
 use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Signer, Verifier};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{EcdsaKeyPair, Ed25519KeyPair};
@@ -165,8 +164,13 @@ impl Key {
     /// base64url. The key keeps `kid`; `alg` binds it to that one algorithm; `use` must be
     /// `sig` if present; `key_ops` must include `verify` to verify and `sign` to sign.
     pub fn from_jwk(json: &str) -> Result<Key, Error> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| Error::InvalidKey(format!("JWK is not valid JSON: {e}")))?;
+        let value = jwt_core::json::parse_unique_object(json.as_bytes())
+            .map(Value::Object)
+            .map_err(|e| {
+                Error::InvalidKey(format!(
+                    "JWK is not a JSON object with unique member names: {e}"
+                ))
+            })?;
         Key::from_jwk_value(&value)
     }
 
@@ -282,6 +286,7 @@ impl Key {
     }
 
     /// Sets the key identifier, which `encode` writes into the header's `kid`.
+    #[must_use]
     pub fn with_key_id(mut self, kid: impl Into<String>) -> Key {
         self.kid = Some(kid.into());
         self
@@ -292,12 +297,18 @@ impl Key {
         self.alg
     }
 
-    /// Binds the key to one algorithm of its family, e.g. an RSA key to PS256 only.
+    /// Binds the key to one algorithm of its family, e.g. an RSA key to PS256 only. A key
+    /// already bound (by its JWK's `alg`) cannot be rebound to another algorithm.
     pub fn with_algorithm(mut self, alg: Algorithm) -> Result<Key, Error> {
         if alg.family() != self.family() {
             return Err(Error::AlgorithmNotAllowed(format!(
                 "{alg} does not fit a {} key",
                 self.family()
+            )));
+        }
+        if let Some(bound) = self.alg.filter(|bound| *bound != alg) {
+            return Err(Error::AlgorithmNotAllowed(format!(
+                "this key is bound to {bound}; it cannot be rebound to {alg}"
             )));
         }
         self.alg = Some(alg);
@@ -316,6 +327,22 @@ impl Key {
 
     /// Refuses an algorithm of another family, or another than the bound one, before any
     /// cryptography runs.
+    /// Whether this key can verify `alg`, and if not, why: the wrong family or a JWK binding
+    /// (`AlgorithmNotAllowed`), or `key_ops` without "verify" or an HMAC secret too short for
+    /// the hash (`InvalidKey`). Selection and verification ask the same question.
+    fn check_can_verify(&self, alg: Algorithm) -> Result<(), Error> {
+        self.check_alg(alg)?;
+        if !self.ops.verify {
+            return Err(Error::InvalidKey(
+                "the key's key_ops do not include \"verify\"".into(),
+            ));
+        }
+        match &self.kind {
+            KeyKind::Hmac(hmac) => hmac.check_length(alg),
+            _ => Ok(()),
+        }
+    }
+
     fn check_alg(&self, alg: Algorithm) -> Result<(), Error> {
         if alg.family() != self.family() {
             return Err(Error::AlgorithmNotAllowed(format!(
@@ -375,17 +402,12 @@ impl Verifier for Key {
     }
 
     fn accepts(&self, alg: Algorithm) -> bool {
-        self.ops.verify && self.check_alg(alg).is_ok()
+        self.check_can_verify(alg).is_ok()
     }
 
     /// A private key verifies with its public half.
     fn verify(&self, alg: Algorithm, signing_input: &[u8], signature: &[u8]) -> Result<(), Error> {
-        self.check_alg(alg)?;
-        if !self.ops.verify {
-            return Err(Error::InvalidKey(
-                "the key's key_ops do not include \"verify\"".into(),
-            ));
-        }
+        self.check_can_verify(alg)?;
         match &self.kind {
             KeyKind::Hmac(hmac) => hmac.verify(alg, signing_input, signature),
             KeyKind::Rsa(rsa) => rsa.verify(alg, signing_input, signature),
@@ -399,6 +421,7 @@ impl Verifier for Key {
 /// compared (use a [`JwkSet`](crate::JwkSet) to choose by `kid`).
 impl KeySource for Key {
     fn select(&self, alg: Algorithm, _kid: Option<&str>) -> Result<&dyn Verifier, Error> {
-        select_single(self, alg)
+        self.check_can_verify(alg)?;
+        Ok(self)
     }
 }

@@ -45,7 +45,9 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
             }
             Some((label, mut body)) => {
                 if let Some(end) = line.strip_prefix(END) {
-                    let end_label = end.strip_suffix(DASHES).unwrap_or(end);
+                    let end_label = end.strip_suffix(DASHES).ok_or_else(|| {
+                        Error::InvalidKey("PEM END line does not end with -----".into())
+                    })?;
                     if end_label != label {
                         return Err(Error::InvalidKey(format!(
                             "PEM block BEGIN {label} ends with END {end_label}"

@@ -677,3 +677,40 @@ fn keys_are_send_sync_and_shareable() {
         thread.join().unwrap().unwrap();
     }
 }
+
+#[test]
+fn public_keys_in_disguise_are_never_hmac_secrets() {
+    let pem = include_str!("data/rsa2048.spki.pem");
+    let body: String = pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let disguises = [
+        format!("\u{feff}{pem}"),
+        format!("Public-Key: (2048 bit)\nModulus: ...\n{pem}"),
+        "from=\"10.0.0.0/8\",no-pty ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host".to_owned(),
+        body,
+    ];
+    for disguise in &disguises {
+        for load in [Key::from_secret, Key::dangerous_from_short_secret] {
+            let err = load(disguise.as_bytes()).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidKey, "{disguise:.40}");
+        }
+    }
+}
+
+#[test]
+fn a_jwk_bound_algorithm_cannot_be_rebound() {
+    let jwk = r#"{"kty":"oct","alg":"HS256","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Pw"}"#;
+    let key = Key::from_jwk(jwk).unwrap();
+    assert_eq!(
+        key.with_algorithm(Algorithm::HS512).unwrap_err().kind(),
+        ErrorKind::AlgorithmNotAllowed
+    );
+    assert!(
+        Key::from_jwk(jwk)
+            .unwrap()
+            .with_algorithm(Algorithm::HS256)
+            .is_ok()
+    );
+}

@@ -68,7 +68,16 @@ const CASE_MEMBERS: &[&str] = &[
     "payload_b64u",
     "expect",
 ];
-const KEY_FORMS: &[&str] = &["pem", "der_b64u", "jwk", "jwks", "secret", "secret_b64u"];
+const KEY_FORMS: &[&str] = &[
+    "pem",
+    "der_b64u",
+    "jwk",
+    "jwks",
+    "jwk_text",
+    "jwks_text",
+    "secret",
+    "secret_b64u",
+];
 const VALIDATION_MEMBERS: &[&str] = &[
     "algorithms",
     "now",
@@ -210,6 +219,12 @@ fn load_key(spec: &Value) -> Result<Loaded, Error> {
     }
     if let Some(jwks) = spec.get("jwks") {
         return JwkSet::from_value(jwks).map(Loaded::Set);
+    }
+    if let Some(text) = spec.get("jwk_text") {
+        return Key::from_jwk(text.as_str().unwrap()).map(|key| Loaded::Key(Box::new(key)));
+    }
+    if let Some(text) = spec.get("jwks_text") {
+        return JwkSet::from_json(text.as_str().unwrap()).map(Loaded::Set);
     }
     panic!("KEY {spec} has none of the key members");
 }

@@ -1,0 +1,292 @@
+//! The C suite of `cargo xtask test`: builds libjwtkit, compiles the C tests and the example
+//! through pkg-config (strict C99, and the header as C++), and runs them linked dynamically,
+//! statically, under AddressSanitizer + UBSan, and under valgrind. The shared conformance
+//! vectors are fed to a small C driver and its answers compared here.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use jwt_crypto::{Algorithm, Header, Key};
+
+use crate::c;
+use crate::run::{step, workspace_root};
+use crate::vectors::{self, CaseLine};
+
+/// How a test program is linked.
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    Dynamic,
+    Static,
+    Sanitized,
+}
+
+impl Link {
+    const ALL: [Link; 3] = [Link::Dynamic, Link::Static, Link::Sanitized];
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Link::Dynamic => "dynamic",
+            Link::Static => "static",
+            Link::Sanitized => "asan",
+        }
+    }
+}
+
+const C_FLAGS: [&str; 7] = [
+    "-std=c99",
+    "-Wall",
+    "-Wextra",
+    "-Wpedantic",
+    "-Werror",
+    "-pthread",
+    "-g",
+];
+
+pub fn run() -> Result<(), String> {
+    let prefix = c::staging_prefix();
+    c::build(&prefix)?;
+    let out_dir = workspace_root().join("target/jwtkit-c/tests");
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|err| format!("creating {}: {err}", out_dir.display()))?;
+    let sources = workspace_root().join("bindings/c");
+
+    let cxx = out_dir.join("header-cxx");
+    compile(
+        "c++",
+        &[sources.join("tests/header.cpp")],
+        &cxx,
+        Link::Dynamic,
+        &prefix,
+        &["-std=c++11", "-Wall", "-Wextra", "-Werror"],
+    )?;
+    step("header compiles and links as C++", Command::new(&cxx))?;
+
+    for program in ["api", "vectors"] {
+        for link in Link::ALL {
+            let binary = out_dir.join(format!("{program}-{}", link.suffix()));
+            compile(
+                "cc",
+                &[sources.join(format!("tests/{program}.c"))],
+                &binary,
+                link,
+                &prefix,
+                &C_FLAGS,
+            )?;
+        }
+    }
+    let example = out_dir.join("verify_bearer");
+    compile(
+        "cc",
+        &[sources.join("examples/verify_bearer.c")],
+        &example,
+        Link::Dynamic,
+        &prefix,
+        &C_FLAGS,
+    )?;
+
+    let cases = vectors::c_case_lines()?;
+    for link in Link::ALL {
+        let api = out_dir.join(format!("api-{}", link.suffix()));
+        step(
+            &format!("C API tests ({})", link.suffix()),
+            sanitized(Command::new(&api), link),
+        )?;
+        run_vectors(
+            &out_dir.join(format!("vectors-{}", link.suffix())),
+            link,
+            &cases,
+            None,
+        )?;
+    }
+    let mut api_valgrind = valgrind();
+    api_valgrind.arg(out_dir.join("api-dynamic"));
+    step("C API tests (valgrind)", api_valgrind)?;
+    run_vectors(
+        &out_dir.join("vectors-dynamic"),
+        Link::Dynamic,
+        &cases,
+        Some(valgrind()),
+    )?;
+    run_example(&example)
+}
+
+/// Compiles `sources` into `binary`, with pkg-config's flags for the library at `prefix`.
+fn compile(
+    compiler: &str,
+    sources: &[PathBuf],
+    binary: &Path,
+    link: Link,
+    prefix: &Path,
+    flags: &[&str],
+) -> Result<(), String> {
+    let mut command = Command::new(compiler);
+    command
+        .args(flags)
+        .args(c::pkg_config(prefix, &["--cflags"])?)
+        .args(sources)
+        .arg("-o")
+        .arg(binary);
+    let libdir = prefix.join("lib");
+    match link {
+        Link::Dynamic => {
+            command
+                .args(c::pkg_config(prefix, &["--libs"])?)
+                .arg(format!("-Wl,-rpath,{}", libdir.display()));
+        }
+        Link::Static | Link::Sanitized => {
+            if let Link::Sanitized = link {
+                command.args([
+                    "-fsanitize=address,undefined",
+                    "-fno-omit-frame-pointer",
+                    "-fno-sanitize-recover=all",
+                ]);
+            }
+            // The archive itself, then the system libraries it needs (Libs.private).
+            command.arg(libdir.join("libjwtkit.a"));
+            let libs = c::pkg_config(prefix, &["--static", "--libs-only-l"])?;
+            command.args(libs.iter().filter(|flag| *flag != "-ljwtkit"));
+        }
+    }
+    let name = binary
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    step(&format!("compile {name}"), command)
+}
+
+fn valgrind() -> Command {
+    let mut command = Command::new("valgrind");
+    command.args([
+        "--quiet",
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect,possible",
+    ]);
+    command
+}
+
+fn sanitized(mut command: Command, link: Link) -> Command {
+    if let Link::Sanitized = link {
+        command
+            .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
+            .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1");
+    }
+    command
+}
+
+/// Feeds every C-runnable vector to the driver and compares its answers.
+fn run_vectors(
+    driver: &Path,
+    link: Link,
+    cases: &[CaseLine],
+    wrapper: Option<Command>,
+) -> Result<(), String> {
+    let label = if wrapper.is_some() {
+        "valgrind"
+    } else {
+        link.suffix()
+    };
+    println!("==> conformance vectors through the C ABI ({label})");
+    let mut command = match wrapper {
+        Some(mut wrapper) => {
+            wrapper.arg(driver);
+            wrapper
+        }
+        None => sanitized(Command::new(driver), link),
+    };
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("starting {}: {err}", driver.display()))?;
+    let input: String = cases
+        .iter()
+        .map(|case| format!("{}\n", case.line))
+        .collect();
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|err| format!("running the vector driver: {err}"))?;
+    writer
+        .join()
+        .map_err(|_| "writer thread panicked")?
+        .map_err(|err| format!("writing cases: {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the C vector driver ({label}) failed: {}",
+            output.status
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let answers: Vec<&str> = stdout.lines().collect();
+    let mut failures = Vec::new();
+    for (case, answer) in cases.iter().zip(&answers) {
+        if let Err(why) = case.check(answer) {
+            failures.push(format!("  {}: {why}", case.id));
+        }
+    }
+    if answers.len() != cases.len() {
+        failures.push(format!(
+            "  the driver answered {} of {} cases",
+            answers.len(),
+            cases.len()
+        ));
+    }
+    println!(
+        "c-vectors: {} passed, {} failed",
+        cases.len() - failures.len().min(cases.len()),
+        failures.len()
+    );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "C vectors ({label}) disagree with the expected outcomes:\n{}",
+            failures.join("\n")
+        ))
+    }
+}
+
+/// Runs the example service function with a fresh RS256 token, a tampered one and a
+/// non-Bearer header.
+fn run_example(example: &Path) -> Result<(), String> {
+    let data = workspace_root().join("crates/jwt-crypto/tests/data");
+    let private_pem =
+        std::fs::read_to_string(data.join("rsa2048.pkcs8.pem")).map_err(|err| err.to_string())?;
+    let key = Key::from_pem(&private_pem).map_err(|err| err.to_string())?;
+    let now = jwt_crypto::NumericDate::now().as_secs();
+    let claims = serde_json::json!({
+        "sub": "ada", "iss": "https://login.example", "aud": "orders-api", "iat": now, "exp": now + 600,
+    });
+    let token = jwt_crypto::encode(&Header::new(Algorithm::RS256), &claims, &key)
+        .map_err(|err| err.to_string())?;
+    let public = data.join("rsa2048.spki.pem");
+    let tampered = format!("{}x", token.trim_end_matches(|c| c != '.'));
+    let cases = [
+        (format!("Bearer {token}"), true, "authorized: ada"),
+        (format!("Bearer {tampered}"), false, "refused: "),
+        (
+            format!("Basic {token}"),
+            false,
+            "refused: not a Bearer token",
+        ),
+    ];
+    println!("==> example verify_bearer");
+    for (header, ok, expected) in cases {
+        let output = Command::new(example)
+            .arg(&public)
+            .arg(&header)
+            .output()
+            .map_err(|err| err.to_string())?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        print!("    {stdout}");
+        if output.status.success() != ok || !stdout.starts_with(expected) {
+            return Err(format!(
+                "verify_bearer printed {stdout:?}, expected {expected:?}"
+            ));
+        }
+    }
+    Ok(())
+}
