@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use jwt_crypto::{Algorithm, Header, Key};
 
 use crate::c;
-use crate::run::{step, workspace_root};
+use crate::run::{ensure_tools, step, workspace_root};
 use crate::vectors::{self, CaseLine};
 
 /// How a test program is linked.
@@ -44,6 +44,12 @@ const C_FLAGS: [&str; 7] = [
 ];
 
 pub fn run() -> Result<(), String> {
+    ensure_tools(&[
+        ("cc", "gcc"),
+        ("c++", "g++"),
+        ("pkg-config", "pkg-config"),
+        ("valgrind", "valgrind"),
+    ])?;
     let prefix = c::staging_prefix();
     c::build(&prefix)?;
     let out_dir = workspace_root().join("target/jwtkit-c/tests");
@@ -158,8 +164,7 @@ fn compile(
 fn valgrind() -> Command {
     let mut command = Command::new("valgrind");
     command.args([
-        "--quiet",
-        "--error-exitcode=99",
+                "--error-exitcode=99",
         "--leak-check=full",
         "--errors-for-leak-kinds=definite,indirect,possible",
     ]);

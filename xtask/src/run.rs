@@ -32,3 +32,32 @@ pub fn step(what: &str, mut command: Command) -> Result<(), String> {
         Err(format!("{what} failed ({status})"))
     }
 }
+
+/// Makes sure each `(command, Debian package)` is installed: a fresh machine has the Rust
+/// toolchain and Python, and xtask brings the rest with apt-get when it runs as root.
+pub fn ensure_tools(tools: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = tools
+        .iter()
+        .filter(|(command, _)| Command::new(command).arg("--version").output().is_err())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("==> installing {}", missing.join(" "));
+    let install = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .status()
+            .map(|status| status.success())
+    };
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend(&missing);
+    match install(&["update", "-q"]).and_then(|_| install(&args)) {
+        Ok(true) => Ok(()),
+        _ => Err(format!(
+            "could not install {}: install them (Debian: apt-get install {0})",
+            missing.join(" ")
+        )),
+    }
+}

@@ -1,8 +1,7 @@
 //! The shared conformance vectors (tests/vectors/*.json) as the C driver reads them: one
 //! tab-separated line per case, bytes in hex ("-" for no bytes, "~" for an absent setting),
-//! so the C side needs no JSON parser. Only the
-//! operations the C API offers are included (`verify` and `load_key`); the JWS-layer and
-//! thumbprint cases have no C function to run them.
+//! so the C side needs no JSON parser. Every operation of the format has a C function, so
+//! every case runs.
 
 use std::fmt::Write as _;
 
@@ -21,14 +20,17 @@ pub struct CaseLine {
 
 enum Expect {
     Status(&'static str),
-    Ok(Option<Value>),
+    /// Success, with the claims to compare as JSON, if the case gives them.
+    Claims(Option<Value>),
+    /// Success, with the exact bytes the driver must print (payload, token or thumbprint).
+    Bytes(Vec<u8>),
 }
 
 impl CaseLine {
     /// Compares one driver answer (`id status claims_hex`) with the expectation.
     pub fn check(&self, answer: &str) -> Result<(), String> {
         let fields: Vec<&str> = answer.split('\t').collect();
-        let [id, status, claims_hex] = fields[..] else {
+        let [id, status, output_hex] = fields[..] else {
             return Err(format!("unreadable answer {answer:?}"));
         };
         if id != self.id {
@@ -37,12 +39,10 @@ impl CaseLine {
         match &self.expect {
             Expect::Status(expected) if status == *expected => Ok(()),
             Expect::Status(expected) => Err(format!("expected {expected}, got {status}")),
-            Expect::Ok(_) if status != "JWTKIT_OK" => {
-                Err(format!("expected JWTKIT_OK, got {status}"))
-            }
-            Expect::Ok(None) => Ok(()),
-            Expect::Ok(Some(expected)) => {
-                let bytes = unhex(claims_hex).ok_or("claims are not hex")?;
+            _ if status != "JWTKIT_OK" => Err(format!("expected JWTKIT_OK, got {status}")),
+            Expect::Claims(None) => Ok(()),
+            Expect::Claims(Some(expected)) => {
+                let bytes = unhex(output_hex).ok_or("claims are not hex")?;
                 let claims: Value =
                     serde_json::from_slice(&bytes).map_err(|err| format!("claims: {err}"))?;
                 if &claims == expected {
@@ -51,11 +51,16 @@ impl CaseLine {
                     Err(format!("claims {claims} differ from {expected}"))
                 }
             }
+            Expect::Bytes(expected) if &unhex(output_hex).unwrap_or_default() == expected => Ok(()),
+            Expect::Bytes(expected) => Err(format!(
+                "output {output_hex} differs from {:?}",
+                String::from_utf8_lossy(expected)
+            )),
         }
     }
 }
 
-/// Every `verify` and `load_key` case of every vector file, as driver lines.
+/// Every case of every vector file, as driver lines.
 pub fn c_case_lines() -> Result<Vec<CaseLine>, String> {
     let dir = workspace_root().join("tests/vectors");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
@@ -81,12 +86,7 @@ pub fn c_case_lines() -> Result<Vec<CaseLine>, String> {
             .into_iter()
             .flatten()
         {
-            let op = case["op"].as_str().unwrap_or_default();
-            if op == "verify" || op == "load_key" {
-                lines.push(
-                    case_line(case, &keys).map_err(|err| format!("{}: {err}", path.display()))?,
-                );
-            }
+            lines.push(case_line(case, &keys).map_err(|err| format!("{}: {err}", path.display()))?);
         }
     }
     Ok(lines)
@@ -169,12 +169,18 @@ fn case_line(case: &Value, keys: &Map<String, Value>) -> Result<CaseLine, String
             .unwrap_or(8192)
             .to_string(),
         checks.to_string(),
+        text_field(&case["protected_b64u"])?,
+        text_field(&case["payload_b64u"])?,
     ];
-    let expect = match case["expect"].get("error").and_then(Value::as_str) {
-        Some(kind) => {
-            Expect::Status(status_name(kind).ok_or(format!("{id}: unknown error kind {kind}"))?)
-        }
-        None => Expect::Ok(case["expect"].get("claims").cloned()),
+    let expect = &case["expect"];
+    let expect = if let Some(kind) = expect.get("error").and_then(Value::as_str) {
+        Expect::Status(status_name(kind).ok_or(format!("{id}: unknown error kind {kind}"))?)
+    } else if let Some(payload) = expect.get("payload_b64u") {
+        Expect::Bytes(b64u(payload)?)
+    } else if let Some(text) = expect.get("token").or_else(|| expect.get("thumbprint")) {
+        Expect::Bytes(text.as_str().unwrap_or_default().as_bytes().to_vec())
+    } else {
+        Expect::Claims(expect.get("claims").cloned())
     };
     Ok(CaseLine {
         id,
@@ -183,13 +189,24 @@ fn case_line(case: &Value, keys: &Map<String, Value>) -> Result<CaseLine, String
     })
 }
 
+fn b64u(value: &Value) -> Result<Vec<u8>, String> {
+    URL_SAFE_NO_PAD
+        .decode(value.as_str().unwrap_or_default())
+        .map_err(|err| err.to_string())
+}
+
+/// A base64url member as a hex field, or "-" when absent.
+fn text_field(value: &Value) -> Result<String, String> {
+    if value.is_null() {
+        Ok("-".to_owned())
+    } else {
+        Ok(hex(&b64u(value)?))
+    }
+}
+
 /// The key as the C loader takes it: its kind and its bytes.
 fn key_bytes(key: &Value) -> Result<(&'static str, Vec<u8>), String> {
-    let b64 = |value: &Value| {
-        URL_SAFE_NO_PAD
-            .decode(value.as_str().unwrap_or_default())
-            .map_err(|err| err.to_string())
-    };
+    let b64 = b64u;
     if let Some(pem) = key.get("pem") {
         Ok(("pem", pem.as_str().unwrap_or_default().as_bytes().to_vec()))
     } else if let Some(der) = key.get("der_b64u") {

@@ -243,6 +243,15 @@ extern "C" {
 void jwtkit_string_free(char *s);
 
 /**
+ * Frees a byte buffer that jwtkit returned (a JWS payload), given with the length jwtkit
+ * returned beside it. NULL is a no-op. Never pass these buffers to `free()`.
+ *
+ * # Safety
+ * `bytes` is NULL or a buffer from jwtkit with its length `len`, not used again.
+ */
+void jwtkit_bytes_free(uint8_t *bytes, size_t len);
+
+/**
  * The name of a status value, e.g. `"JWTKIT_ERR_EXPIRED"`; a static string, never NULL.
  */
 const char *jwtkit_status_str(jwtkit_status status);
@@ -394,6 +403,47 @@ jwtkit_status jwtkit_encode(const jwtkit_key *key,
  * `claims_json` and `name` are NUL-terminated; `value_out` is writable.
  */
 jwtkit_status jwtkit_claims_get_string(const char *claims_json, const char *name, char **value_out);
+
+/**
+ * Signs `payload_len` bytes at `payload` as a compact JWS under the protected header
+ * `header_json`, whose exact bytes are encoded (its `alg` names the algorithm). For payloads
+ * that are not JWT claims; use `jwtkit_encode` for JWTs. Free `*token_out` with
+ * `jwtkit_string_free`.
+ *
+ * # Safety
+ * `key` is a live key; `header_json` is NUL-terminated; `payload` points to `payload_len`
+ * readable bytes; `token_out` is writable.
+ */
+jwtkit_status jwtkit_jws_sign(const jwtkit_key *key,
+                              const char *header_json,
+                              const uint8_t *payload,
+                              size_t payload_len,
+                              char **token_out);
+
+/**
+ * Verifies a compact JWS whose payload is any bytes: the validator's allow-list and size
+ * limit apply, its claim checks do not. On `JWTKIT_OK`, `*payload_out` and `*payload_len_out`
+ * are the payload, to free with `jwtkit_bytes_free`.
+ *
+ * # Safety
+ * `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
+ * `payload_out` and `payload_len_out` are writable.
+ */
+jwtkit_status jwtkit_jws_verify(const jwtkit_validator *validator,
+                                const jwtkit_key *key,
+                                const char *token,
+                                size_t token_len,
+                                uint8_t **payload_out,
+                                size_t *payload_len_out);
+
+/**
+ * The key's RFC 7638 SHA-256 thumbprint, base64url: a stable `kid` for the key. Free
+ * `*thumbprint_out` with `jwtkit_string_free`.
+ *
+ * # Safety
+ * `key` is a live key; `thumbprint_out` is writable.
+ */
+jwtkit_status jwtkit_key_thumbprint(const jwtkit_key *key, char **thumbprint_out);
 
 /**
  * Starts a validator that accepts exactly the `n_algs` algorithms at `algs` (at least one:

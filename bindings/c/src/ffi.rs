@@ -222,6 +222,24 @@ pub(crate) fn into_c_string(text: String) -> Result<*mut c_char, Failure> {
         })
 }
 
+/// Hands C a byte buffer and its length, freed by `jwtkit_bytes_free`.
+pub(crate) fn into_c_bytes(bytes: Vec<u8>) -> (*mut u8, usize) {
+    let boxed = bytes.into_boxed_slice();
+    let len = boxed.len();
+    (Box::into_raw(boxed).cast::<u8>(), len)
+}
+
+/// Frees a buffer made by [`into_c_bytes`]; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or came from `into_c_bytes` with this `len`, and is not used again.
+pub(crate) unsafe fn free_c_bytes(ptr: *mut u8, len: usize) {
+    if !ptr.is_null() {
+        // SAFETY: per the contract, this is the boxed slice made by `into_c_bytes`.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
+    }
+}
+
 /// Frees a string made by [`into_c_string`]; NULL is a no-op.
 ///
 /// # Safety

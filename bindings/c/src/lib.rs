@@ -49,6 +49,17 @@ pub unsafe extern "C" fn jwtkit_string_free(s: *mut c_char) {
     ffi::boundary_void(|| unsafe { ffi::free_c_string(s) });
 }
 
+/// Frees a byte buffer that jwtkit returned (a JWS payload), given with the length jwtkit
+/// returned beside it. NULL is a no-op. Never pass these buffers to `free()`.
+///
+/// # Safety
+/// `bytes` is NULL or a buffer from jwtkit with its length `len`, not used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_bytes_free(bytes: *mut u8, len: usize) {
+    // SAFETY: forwarded contract.
+    ffi::boundary_void(|| unsafe { ffi::free_c_bytes(bytes, len) });
+}
+
 /// The name of a status value, e.g. `"JWTKIT_ERR_EXPIRED"`; a static string, never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn jwtkit_status_str(status: jwtkit_status) -> *const c_char {

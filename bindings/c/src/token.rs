@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use jwt_crypto::{Header, KeySource, dangerous, decode_raw};
+use jwt_crypto::{Header, KeySource, dangerous, decode_raw, jws};
 use serde_json::{Map, Value};
 
 use crate::ffi::{self, Failure, Out, boundary};
@@ -182,4 +182,106 @@ pub unsafe extern "C" fn jwtkit_claims_get_string(
         }
         Ok(())
     })
+}
+
+/// Signs `payload_len` bytes at `payload` as a compact JWS under the protected header
+/// `header_json`, whose exact bytes are encoded (its `alg` names the algorithm). For payloads
+/// that are not JWT claims; use `jwtkit_encode` for JWTs. Free `*token_out` with
+/// `jwtkit_string_free`.
+///
+/// # Safety
+/// `key` is a live key; `header_json` is NUL-terminated; `payload` points to `payload_len`
+/// readable bytes; `token_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_jws_sign(
+    key: *const jwtkit_key,
+    header_json: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    token_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(token_out, "token_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        // SAFETY: forwarded contract.
+        let header = unsafe { ffi::c_str(header_json, "header_json") }?;
+        // SAFETY: forwarded contract.
+        let payload = unsafe { ffi::bytes(payload, payload_len, "payload") }?;
+        out.write(ffi::into_c_string(jws::sign(
+            header.as_bytes(),
+            payload,
+            &key.0,
+        )?)?);
+        Ok(())
+    })
+}
+
+/// Verifies a compact JWS whose payload is any bytes: the validator's allow-list and size
+/// limit apply, its claim checks do not. On `JWTKIT_OK`, `*payload_out` and `*payload_len_out`
+/// are the payload, to free with `jwtkit_bytes_free`.
+///
+/// # Safety
+/// `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
+/// `payload_out` and `payload_len_out` are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_jws_verify(
+    validator: *const jwtkit_validator,
+    key: *const jwtkit_key,
+    token: *const c_char,
+    token_len: usize,
+    payload_out: *mut *mut u8,
+    payload_len_out: *mut usize,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(payload_out, "payload_out") }?;
+        // SAFETY: forwarded contract.
+        let len_out = unsafe { Out::new(payload_len_out, "payload_len_out") }?;
+        // SAFETY: forwarded contract.
+        let validator = unsafe { ffi::borrow(validator, "validator") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        // SAFETY: forwarded contract.
+        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
+        let token = std::str::from_utf8(token).map_err(|_| not_ascii())?;
+        let validation = &validator.0;
+        let verified = jws::verify(
+            token,
+            validation.algorithms(),
+            &key.0,
+            validation.token_len_limit(),
+        )?;
+        let (payload, len) = ffi::into_c_bytes(verified.payload);
+        len_out.write(len);
+        out.write(payload);
+        Ok(())
+    })
+}
+
+/// The key's RFC 7638 SHA-256 thumbprint, base64url: a stable `kid` for the key. Free
+/// `*thumbprint_out` with `jwtkit_string_free`.
+///
+/// # Safety
+/// `key` is a live key; `thumbprint_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_key_thumbprint(
+    key: *const jwtkit_key,
+    thumbprint_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(thumbprint_out, "thumbprint_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        out.write(ffi::into_c_string(key.0.thumbprint())?);
+        Ok(())
+    })
+}
+
+/// A token is attacker input, not a caller's mistake: bytes that are not UTF-8 (so not
+/// base64url either) make a malformed token.
+fn not_ascii() -> jwt_crypto::Error {
+    jwt_crypto::Error::Malformed("token is not ASCII".to_owned())
 }

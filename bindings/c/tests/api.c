@@ -105,6 +105,35 @@ static void test_round_trip(void) {
     jwtkit_key_free(key);
 }
 
+static void test_jws_and_thumbprint(void) {
+    const jwtkit_key *key = NULL;
+    const jwtkit_validator *v = hs256_validator(1700000000);
+    const uint8_t raw[] = {0, 1, 2, 0xff};
+    char *token = NULL, *thumbprint = NULL, *sub = NULL;
+    uint8_t *payload = NULL;
+    size_t payload_len = 0;
+
+    CHECK_STATUS(jwtkit_key_from_secret((const uint8_t *)SECRET, 32, &key), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_jws_sign(key, "{\"alg\":\"HS256\"}", raw, sizeof raw, &token), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_jws_verify(v, key, token, strlen(token), &payload, &payload_len), JWTKIT_OK);
+    CHECK(payload_len == sizeof raw && payload != NULL && memcmp(payload, raw, sizeof raw) == 0);
+    CHECK_STATUS(jwtkit_key_thumbprint(key, &thumbprint), JWTKIT_OK);
+    CHECK(thumbprint != NULL && strlen(thumbprint) == 43);
+    CHECK_STATUS(jwtkit_claims_get_string("{\"sub\":\"ada\",\"n\":1}", "sub", &sub), JWTKIT_OK);
+    CHECK(sub != NULL && strcmp(sub, "ada") == 0);
+    jwtkit_string_free(sub);
+    sub = NULL;
+    CHECK_STATUS(jwtkit_claims_get_string("{\"n\":1}", "n", &sub), JWTKIT_ERR_MISSING_CLAIM);
+    CHECK_STATUS(jwtkit_claims_get_string("{\"n\":1}", "sub", &sub), JWTKIT_ERR_MISSING_CLAIM);
+    CHECK(sub == NULL);
+
+    jwtkit_bytes_free(payload, payload_len);
+    jwtkit_string_free(token);
+    jwtkit_string_free(thumbprint);
+    jwtkit_validator_free(v);
+    jwtkit_key_free(key);
+}
+
 static void test_libjwt_holes(void) {
     jwtkit_alg both[] = {JWTKIT_ALG_RS256, JWTKIT_ALG_HS256};
     jwtkit_alg none[] = {0};
@@ -208,7 +237,27 @@ static void test_null_pointers(void) {
     CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, NULL, NULL, &out), BAD);
     CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, NULL, "{}", NULL), BAD);
     CHECK_STATUS(jwtkit_encode(key, 99, NULL, "{}", &out), BAD);
+    CHECK_STATUS(jwtkit_jws_sign(NULL, "{\"alg\":\"HS256\"}", (const uint8_t *)"x", 1, &out), BAD);
+    CHECK_STATUS(jwtkit_jws_sign(key, NULL, (const uint8_t *)"x", 1, &out), BAD);
+    CHECK_STATUS(jwtkit_jws_sign(key, "{\"alg\":\"HS256\"}", NULL, 1, &out), BAD);
+    CHECK_STATUS(jwtkit_jws_sign(key, "{\"alg\":\"HS256\"}", (const uint8_t *)"x", 1, NULL), BAD);
+    CHECK_STATUS(jwtkit_key_thumbprint(NULL, &out), BAD);
+    CHECK_STATUS(jwtkit_key_thumbprint(key, NULL), BAD);
+    CHECK_STATUS(jwtkit_claims_get_string(NULL, "sub", &out), BAD);
+    CHECK_STATUS(jwtkit_claims_get_string("{}", NULL, &out), BAD);
+    CHECK_STATUS(jwtkit_claims_get_string("{}", "sub", NULL), BAD);
     CHECK(out == (char *)algs);
+    {
+        uint8_t *payload = (uint8_t *)algs;
+        size_t payload_len = 7;
+        CHECK_STATUS(jwtkit_jws_verify(NULL, key, token, len, &payload, &payload_len), BAD);
+        CHECK_STATUS(jwtkit_jws_verify(v, NULL, token, len, &payload, &payload_len), BAD);
+        CHECK_STATUS(jwtkit_jws_verify(v, key, NULL, len, &payload, &payload_len), BAD);
+        CHECK_STATUS(jwtkit_jws_verify(v, key, token, len, NULL, &payload_len), BAD);
+        CHECK_STATUS(jwtkit_jws_verify(v, key, token, len, &payload, NULL), BAD);
+        CHECK(payload == (uint8_t *)algs && payload_len == 7);
+        jwtkit_bytes_free(NULL, 0);
+    }
 
     CHECK(jwtkit_status_str(JWTKIT_ERR_EXPIRED) != NULL && strcmp(jwtkit_status_str(JWTKIT_ERR_EXPIRED), "JWTKIT_ERR_EXPIRED") == 0);
     CHECK(strcmp(jwtkit_status_str(12345), "JWTKIT_UNKNOWN_STATUS") == 0);
@@ -275,6 +324,7 @@ static void test_threads_share_one_validator_and_key(void) {
 
 int main(void) {
     test_round_trip();
+    test_jws_and_thumbprint();
     test_libjwt_holes();
     test_null_pointers();
     test_threads_share_one_validator_and_key();

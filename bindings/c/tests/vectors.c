@@ -5,8 +5,9 @@
  * C needs no JSON parser. Input fields (bytes are hex with "-" for none, lists are
  * comma-separated, "~" marks a setting that is absent):
  *   id op key_kind key_hex allow_short token_hex algs now leeway issuers audiences subject
- *   required typ max_token_len checks
- * Output, one line per case: id, the status name, and the claims JSON in hex (or "-"). */
+ *   required typ max_token_len checks protected_header_hex payload_hex
+ * Output, one line per case: id, the status name, and in hex the result (claims JSON,
+ * JWS payload, token or thumbprint) or "-". */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 
 #include <jwtkit.h>
 
-#define FIELDS 16
+#define FIELDS 18
 
 static int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -36,8 +37,10 @@ static size_t unhex(char *text) {
     return n;
 }
 
-static void print_hex(const char *text) {
-    for (; *text; text++) printf("%02x", (unsigned char)*text);
+static void print_hex(const uint8_t *bytes, size_t len) {
+    size_t i;
+    if (len == 0) printf("-");
+    for (i = 0; i < len; i++) printf("%02x", bytes[i]);
 }
 
 static int is_none(const char *field) { return strcmp(field, "~") == 0; }
@@ -97,22 +100,43 @@ static void run_case(char **f) {
     const jwtkit_key *key = NULL;
     const jwtkit_keyset *set = NULL;
     const jwtkit_validator *validator = NULL;
-    char *claims = NULL;
+    char *text = NULL;
+    uint8_t *payload = NULL;
+    size_t payload_len = 0;
+    const char *op = f[1];
     jwtkit_status s = load_key(f[2], f[3], strcmp(f[4], "1") == 0, &key, &set);
 
-    if (s == JWTKIT_OK && strcmp(f[1], "verify") == 0) {
+    if (s == JWTKIT_OK && (strcmp(op, "verify") == 0 || strcmp(op, "verify_jws") == 0)) {
         size_t token_len = unhex(f[5]);
         s = build_validator(f, &validator);
-        if (s == JWTKIT_OK && set) {
-            s = jwtkit_verify_with_keyset(validator, set, f[5], token_len, &claims);
-        } else if (s == JWTKIT_OK) {
-            s = jwtkit_verify(validator, key, f[5], token_len, &claims);
+        if (s != JWTKIT_OK) {
+            /* reported below */
+        } else if (strcmp(op, "verify_jws") == 0) {
+            s = jwtkit_jws_verify(validator, key, f[5], token_len, &payload, &payload_len);
+        } else if (set) {
+            s = jwtkit_verify_with_keyset(validator, set, f[5], token_len, &text);
+        } else {
+            s = jwtkit_verify(validator, key, f[5], token_len, &text);
         }
+    } else if (s == JWTKIT_OK && strcmp(op, "sign_jws") == 0) {
+        size_t len;
+        unhex(f[16]);
+        len = unhex(f[17]);
+        s = jwtkit_jws_sign(key, f[16], (const uint8_t *)f[17], len, &text);
+    } else if (s == JWTKIT_OK && strcmp(op, "thumbprint") == 0) {
+        s = jwtkit_key_thumbprint(key, &text);
     }
     printf("%s\t%s\t", f[0], jwtkit_status_str(s));
-    if (claims) print_hex(claims); else printf("-");
+    if (text) {
+        print_hex((const uint8_t *)text, strlen(text));
+    } else if (payload) {
+        print_hex(payload, payload_len);
+    } else {
+        printf("-");
+    }
     printf("\n");
-    jwtkit_string_free(claims);
+    jwtkit_string_free(text);
+    jwtkit_bytes_free(payload, payload_len);
     jwtkit_validator_free(validator);
     jwtkit_key_free(key);
     jwtkit_keyset_free(set);

@@ -174,6 +174,11 @@ impl Validation {
         &self.required
     }
 
+    /// The longest token accepted, in bytes.
+    pub fn token_len_limit(&self) -> usize {
+        self.max_token_len
+    }
+
     fn now(&self) -> i64 {
         match &self.clock {
             Clock::System => NumericDate::now().as_secs(),

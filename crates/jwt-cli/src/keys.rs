@@ -1,0 +1,128 @@
+//! Key files as the command takes them: the format is sniffed from the content, so `--key`
+//! takes PEM, DER, a JWK, or an HMAC secret alike.
+
+use std::path::Path;
+
+use jwt_crypto::{Algorithm, JwkSet, Key, KeyFamily};
+
+use crate::error::{CliError, Result};
+use crate::input::{describe, read_bytes, read_text};
+
+/// What `--key` accepts, for the help texts.
+pub const KEY_FORMATS: &str = "\
+Key files are recognised by their content: PEM (PKCS#8, SEC1, PKCS#1, SubjectPublicKeyInfo or a
+certificate), the same structures as DER, or a JWK (JSON). Any other file is an HMAC secret, used
+byte for byte (at least 32 bytes; 48 for HS384, 64 for HS512), except that the one newline ending
+a text file is not part of the secret.";
+
+/// Loads one key from a file, by its content (see [`KEY_FORMATS`]).
+pub fn load_key(path: &Path) -> Result<Key> {
+    let bytes = read_bytes(path)?;
+    let unusable = |err: jwt_crypto::Error| CliError::usage(format!("{}: {err}", describe(path)));
+    let text = std::str::from_utf8(&bytes).ok();
+    let trimmed = text.map(str::trim_start).unwrap_or_default();
+    if trimmed.starts_with("-----BEGIN") {
+        return Key::from_pem(trimmed).map_err(unusable);
+    }
+    if trimmed.starts_with('{') {
+        if trimmed.contains("\"keys\"") && JwkSet::from_json(trimmed).is_ok() {
+            return Err(CliError::usage(format!(
+                "{} is a JWK set, not one key (verify takes a set with --jwks)",
+                describe(path)
+            )));
+        }
+        return Key::from_jwk(trimmed).map_err(unusable);
+    }
+    if bytes.first() == Some(&0x30) {
+        // DER starts with a SEQUENCE; so does one random secret in 256.
+        return Key::from_der(&bytes).or_else(|der_err| {
+            Key::from_secret(secret_bytes(&bytes, text)).map_err(|_| unusable(der_err))
+        });
+    }
+    Key::from_secret(secret_bytes(&bytes, text)).map_err(unusable)
+}
+
+/// The secret in a file: its bytes, less the newline that ends a text file.
+fn secret_bytes<'a>(bytes: &'a [u8], text: Option<&'a str>) -> &'a [u8] {
+    let Some(text) = text else { return bytes };
+    let body = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text);
+    if body.chars().any(char::is_control) {
+        bytes
+    } else {
+        body.as_bytes()
+    }
+}
+
+/// Loads a JWK set (`{"keys": [...]}`).
+pub fn load_jwks(path: &Path) -> Result<JwkSet> {
+    JwkSet::from_json(&read_text(path)?)
+        .map_err(|err| CliError::usage(format!("{}: {err}", describe(path))))
+}
+
+/// clap parser for an algorithm name, spelt as JOSE spells it.
+pub fn parse_alg(name: &str) -> Result<Algorithm, String> {
+    if name.eq_ignore_ascii_case("none") {
+        return Err("\"none\" is never accepted: an unsigned token proves nothing".to_owned());
+    }
+    name.parse().map_err(|_| {
+        let names: Vec<&str> = Algorithm::ALL.iter().map(|alg| alg.as_str()).collect();
+        format!(
+            "{name:?} is not a supported algorithm; use one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// The algorithm to sign with when `--alg` is not given: the key's bound one, or the only one
+/// its family has. HMAC and RSA keys have several, so the caller must choose.
+pub fn default_alg(key: &Key) -> Result<Algorithm> {
+    if let Some(alg) = key.algorithm() {
+        return Ok(alg);
+    }
+    match key.family() {
+        KeyFamily::EcP256 => Ok(Algorithm::ES256),
+        KeyFamily::EcP384 => Ok(Algorithm::ES384),
+        KeyFamily::Ed25519 => Ok(Algorithm::EdDSA),
+        family => {
+            let names: Vec<&str> = Algorithm::ALL
+                .iter()
+                .filter(|alg| alg.family() == family)
+                .map(|alg| alg.as_str())
+                .collect();
+            Err(CliError::usage(format!(
+                "an {family} key signs with several algorithms; choose one with --alg ({})",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_secret_loses_only_its_final_newline() {
+        let text = "0123456789abcdef0123456789abcdef\n";
+        assert_eq!(
+            secret_bytes(text.as_bytes(), Some(text)),
+            &text.as_bytes()[..32]
+        );
+        let binary = b"\x01\x02secret\n";
+        assert_eq!(
+            secret_bytes(binary, std::str::from_utf8(binary).ok()),
+            binary
+        );
+        assert_eq!(secret_bytes(b"\xff\n", None), b"\xff\n");
+    }
+
+    #[test]
+    fn none_and_misspellings_are_refused() {
+        assert_eq!(parse_alg("ES256"), Ok(Algorithm::ES256));
+        assert!(parse_alg("none").unwrap_err().contains("never"));
+        assert!(parse_alg("es256").unwrap_err().contains("EdDSA"));
+    }
+}
