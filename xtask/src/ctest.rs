@@ -164,7 +164,7 @@ fn compile(
 fn valgrind() -> Command {
     let mut command = Command::new("valgrind");
     command.args([
-                "--error-exitcode=99",
+        "--error-exitcode=99",
         "--leak-check=full",
         "--errors-for-leak-kinds=definite,indirect,possible",
     ]);
