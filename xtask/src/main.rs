@@ -4,6 +4,7 @@
 mod c;
 mod ctest;
 mod header;
+mod python;
 mod run;
 mod test;
 mod vectors;
@@ -19,6 +20,8 @@ tasks:
   c [--install --prefix DIR]
                    build libjwtkit.so/.a and jwtkit.pc (under target/jwtkit-c, or DIR)
   header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
+  wheel            build the Python abi3 wheel into target/wheels/ (maturin, in a venv)
+  test-python      only the Python suite: wheel, fresh venv, pytest, stubtest (part of `test`)
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +31,8 @@ fn main() -> ExitCode {
         Some("test-c") => ctest::run(),
         Some("c") => c::run(args.get(1..).unwrap_or_default()),
         Some("header") => header::run(args.get(1).map(String::as_str) == Some("--check")),
+        Some("wheel") => python::wheel().map(|path| println!("==> {}", path.display())),
+        Some("test-python") => python::test(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

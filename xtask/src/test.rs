@@ -25,6 +25,8 @@ pub fn run() -> Result<(), String> {
     crate::header::run(true)?;
     crate::ctest::run()?;
 
+    crate::python::test()?;
+
     println!("==> all checks passed");
     Ok(())
 }

@@ -203,8 +203,10 @@ impl Validation {
         }
     }
 
-    /// Step 7 of the verify path: the claims, on the payload whose signature already checked.
-    pub(crate) fn check_claims(&self, payload: &[u8]) -> Result<(), Error> {
+    /// Step 7 of the verify path on its own: checks a claims object (JSON bytes) against
+    /// these rules. The verify path calls it once the signature has checked; call it directly
+    /// only for claims you have verified some other way (or knowingly not at all).
+    pub fn check_claims(&self, payload: &[u8]) -> Result<(), Error> {
         let claims = ClaimsView::parse(payload)?;
         if let Some(missing) = self.required.iter().find(|name| !claims.has(name)) {
             return Err(Error::MissingClaim(missing.clone()));

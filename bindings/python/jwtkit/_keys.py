@@ -1,0 +1,196 @@
+"""Turning the keys PyJWT accepts into ``jwtkit.Key`` objects, parsed once and cached.
+
+PyJWT takes a key as a secret (``str``/``bytes``), PEM text, a ``PyJWK`` or a
+``cryptography`` key object, and re-parses it on every call. Here PEM and secrets are parsed
+by the Rust core once and kept in a small bounded cache; ``cryptography`` objects are read
+through their DER serialization and cached by identity. A ``jwtkit.Key`` or ``KeySet`` is used
+as it is: the fastest path.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections import OrderedDict
+from functools import lru_cache
+from typing import Any, Union
+
+from ._native import Key, KeySet, unverified_header
+from .algorithms import HMAC_ALGORITHMS
+from .exceptions import InvalidAlgorithmError, InvalidKeyError
+from .warnings import InsecureKeyLengthWarning
+
+Verifying = Union[Key, KeySet]
+
+#: The shortest secret RFC 7518 §3.2 accepts for each HMAC algorithm: the hash's length.
+_MIN_SECRET = {"HS256": 32, "HS384": 48, "HS512": 64}
+_HASH_NAME = {"HS256": "SHA256", "HS384": "SHA384", "HS512": "SHA512"}
+
+#: Texts longer than this are parsed on every call rather than cached.
+_CACHEABLE_LEN = 16 * 1024
+_SSH_PREFIXES = (b"ssh-ed25519", b"ssh-rsa", b"ecdsa-sha2-nistp256", b"ecdsa-sha2-nistp384")
+
+
+def _to_bytes(value: Union[str, bytes]) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=64)
+def _secret_key(secret: bytes) -> Key:
+    # PyJWT's length policy (warn, or refuse when enforced) is applied by the caller, so the
+    # core's own minimum is not applied twice; key-shaped secrets are still refused by it.
+    return Key.dangerous_from_short_secret(secret)
+
+
+@lru_cache(maxsize=64)
+def _text_key(data: bytes) -> Key:
+    return _parse_asymmetric(data)
+
+
+def _parse_asymmetric(data: bytes) -> Key:
+    if b"-----BEGIN" in data:
+        return Key.from_pem(data)
+    if data.startswith(_SSH_PREFIXES):
+        return _ssh_key(data)
+    return Key.from_der(data)
+
+
+def _ssh_key(data: bytes) -> Key:
+    try:
+        from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InvalidKeyError(
+            "SSH public keys are read through the `cryptography` package, which is not installed"
+        ) from None
+    try:
+        return _from_cryptography(load_ssh_public_key(data))
+    except ValueError as err:
+        raise InvalidKeyError(f"Could not parse the provided public key: {err}") from None
+
+
+def _from_cryptography(obj: Any) -> Key:
+    from cryptography.hazmat.primitives import serialization
+
+    if hasattr(obj, "private_bytes"):
+        der = obj.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    else:
+        der = obj.public_bytes(
+            serialization.Encoding.DER,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+    return Key.from_der(der)
+
+
+class _IdentityCache:
+    """``cryptography`` key objects by identity, bounded; each entry holds its object so an
+    identity is never reused while cached."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[int, tuple[Any, Key]] = OrderedDict()
+
+    def get(self, obj: Any) -> Key:
+        with self._lock:
+            entry = self._entries.get(id(obj))
+            if entry is not None and entry[0] is obj:
+                self._entries.move_to_end(id(obj))
+                return entry[1]
+        key = _from_cryptography(obj)
+        with self._lock:
+            self._entries[id(obj)] = (obj, key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return key
+
+
+_crypto_keys = _IdentityCache(64)
+
+
+def _is_cryptography_key(obj: Any) -> bool:
+    module = type(obj).__module__ or ""
+    return module.startswith("cryptography") and (
+        hasattr(obj, "private_bytes") or hasattr(obj, "public_bytes")
+    )
+
+
+def _check_secret_length(secret: bytes, algorithm: str, enforce: bool) -> None:
+    minimum = _MIN_SECRET.get(algorithm, 32)
+    if len(secret) < minimum:
+        message = (
+            f"The HMAC key is {len(secret)} bytes long, which is below "
+            f"the minimum recommended length of {minimum} bytes for "
+            f"{_HASH_NAME.get(algorithm, 'SHA256')}. See RFC 7518 Section 3.2."
+        )
+        if enforce:
+            raise InvalidKeyError(message)
+        warnings.warn(message, InsecureKeyLengthWarning, stacklevel=4)
+
+
+def _text_or_secret(data: bytes, algorithm: str, enforce: bool) -> Key:
+    if algorithm in HMAC_ALGORITHMS:
+        _check_secret_length(data, algorithm, enforce)
+        return _secret_key(data) if len(data) <= _CACHEABLE_LEN else Key.dangerous_from_short_secret(data)
+    return _text_key(data) if len(data) <= _CACHEABLE_LEN else _parse_asymmetric(data)
+
+
+def _refuse(key: Any) -> TypeError:
+    if isinstance(key, dict):
+        return TypeError(
+            "Expecting a PEM-formatted key or a secret, not a dict: load a JWK with "
+            "PyJWK(jwk) or jwtkit.Key.from_jwk(jwk)"
+        )
+    return TypeError(f"Expecting a PEM-formatted key or a secret, not {type(key).__name__}")
+
+
+def signing_key(key: Any, algorithm: str, enforce: bool) -> Key:
+    """The key to sign with `algorithm`."""
+    from .api_jwk import PyJWK
+
+    if isinstance(key, Key):
+        return key
+    if isinstance(key, PyJWK):
+        return key.key
+    if isinstance(key, (str, bytes)):
+        return _text_or_secret(_to_bytes(key), algorithm, enforce)
+    if _is_cryptography_key(key):
+        return _crypto_keys.get(key)
+    raise _refuse(key)
+
+
+def verifying_key(key: Any, algorithms: list[str], token: Any, enforce: bool) -> Verifying:
+    """The key or key set to verify `token` with, given the caller's allow-list."""
+    from .api_jwk import PyJWK, PyJWKSet
+
+    if isinstance(key, (Key, KeySet)):
+        return key
+    if isinstance(key, PyJWK):
+        return key.key
+    if isinstance(key, PyJWKSet):
+        return key.key_set
+    if isinstance(key, (str, bytes)):
+        # Which form the text takes depends on the algorithm, as in PyJWT: a secret for HS*,
+        # PEM (or SSH, or DER) otherwise. The token's alg decides only when the allow-list
+        # mixes both, and it still has to pass the allow-list and the key's family.
+        hmac = [alg for alg in algorithms if alg in HMAC_ALGORITHMS]
+        if len(hmac) == 1 and len(algorithms) == 1:
+            algorithm = hmac[0]
+        elif hmac or not algorithms:
+            algorithm = str(unverified_header(token).get("alg"))
+        else:
+            algorithm = algorithms[0]
+        try:
+            return _text_or_secret(_to_bytes(key), algorithm, enforce)
+        except InvalidKeyError:
+            # PyJWT reports a bad token before a bad key: the format, then the allow-list.
+            alg = unverified_header(token).get("alg")
+            if alg not in algorithms:
+                raise InvalidAlgorithmError("The specified alg value is not allowed") from None
+            raise
+    if _is_cryptography_key(key):
+        return _crypto_keys.get(key)
+    raise _refuse(key)

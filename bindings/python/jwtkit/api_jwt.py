@@ -1,0 +1,265 @@
+"""``PyJWT``: PyJWT's JWT API (``encode``, ``decode``, ``decode_complete``) over the Rust core.
+
+This module maps PyJWT's arguments and options onto a ``jwtkit.Validator`` and the key
+conversions of ``_keys``; every check on a token is made by the core.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from calendar import timegm
+from collections.abc import Container, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Optional, Union, cast
+
+from . import _keys
+from ._native import Validator, unverified_claims
+from .api_jws import (
+    _ALGORITHM_UNSET,
+    PyJWS,
+    _allowed,
+    _as_text,
+    _attach,
+    _jws_global_obj,
+    _require_algorithms,
+)
+from .exceptions import InvalidAudienceError
+from .warnings import RemovedInPyjwt3Warning
+
+if TYPE_CHECKING:
+    from .types import FullOptions, Options, SigOptions
+
+__all__ = ["PyJWT", "encode", "decode", "decode_complete"]
+
+_CLAIM_CHECKS = ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify_iss", "verify_sub")
+
+
+class PyJWT:
+    def __init__(self, options: Optional[Options] = None) -> None:
+        self.options: FullOptions = self._get_default_options()
+        if options is not None:
+            self.options = self._merge_options(options)
+        self._jws = PyJWS(options=self._get_sig_options())
+
+    @staticmethod
+    def _get_default_options() -> FullOptions:
+        return {
+            "verify_signature": True,
+            "verify_exp": True,
+            "verify_nbf": True,
+            "verify_iat": True,
+            "verify_aud": True,
+            "verify_iss": True,
+            "verify_sub": True,
+            "verify_jti": True,
+            "require": [],
+            "strict_aud": False,
+            "enforce_minimum_key_length": False,
+        }
+
+    def _get_sig_options(self) -> SigOptions:
+        return {
+            "verify_signature": self.options["verify_signature"],
+            "enforce_minimum_key_length": self.options.get("enforce_minimum_key_length", False),
+        }
+
+    def _merge_options(self, options: Optional[Options] = None) -> FullOptions:
+        if options is None:
+            return self.options
+        merged = cast("Options", dict(options))
+        # As PyJWT: with the signature unchecked, claim checks default to off.
+        if not merged.get("verify_signature", True):
+            for name in (*_CLAIM_CHECKS, "verify_jti"):
+                merged[name] = merged.get(name, False)  # type: ignore[literal-required]
+        return cast("FullOptions", {**self.options, **merged})
+
+    def encode(
+        self,
+        payload: dict[str, Any],
+        key: Any,
+        algorithm: Optional[str] = _ALGORITHM_UNSET,
+        headers: Optional[dict[str, Any]] = None,
+        json_encoder: Optional[type[json.JSONEncoder]] = None,
+        sort_headers: bool = True,
+    ) -> str:
+        """Encodes `payload` as a JWT signed with `key` (``datetime`` values of ``exp``,
+        ``iat`` and ``nbf`` become NumericDates)."""
+        if not isinstance(payload, dict):
+            raise TypeError(
+                "Expecting a dict object, as JWT only supports JSON objects as payloads."
+            )
+        payload = payload.copy()
+        for time_claim in ("exp", "iat", "nbf"):
+            if isinstance(payload.get(time_claim), datetime):
+                payload[time_claim] = timegm(payload[time_claim].utctimetuple())
+        if "iss" in payload and not isinstance(payload["iss"], str):
+            raise TypeError("Issuer (iss) must be a string.")
+        json_payload = json.dumps(payload, separators=(",", ":"), cls=json_encoder).encode("utf-8")
+        return self._jws.encode(
+            json_payload, key, algorithm, headers, json_encoder, sort_headers=sort_headers
+        )
+
+    def _validator(
+        self,
+        options: FullOptions,
+        algorithms: list[str],
+        audience: Union[str, Iterable[str], None],
+        issuer: Union[str, Container[str], None],
+        subject: Optional[str],
+        leeway: Union[float, timedelta],
+    ) -> Validator:
+        if audience is not None and not isinstance(audience, (str, Iterable)):
+            raise TypeError("audience must be a string, iterable or None")
+        if isinstance(issuer, Container) and not isinstance(issuer, (str, Iterable)):
+            raise TypeError('Issuer param must be "str" or "Container[str]"')
+        return Validator(
+            algorithms,
+            audience=audience if options["verify_aud"] else None,
+            issuer=cast("Optional[Iterable[str]]", issuer) if options["verify_iss"] else None,
+            subject=subject if options["verify_sub"] else None,
+            leeway=leeway,
+            require=options["require"],
+            verify_exp=options["verify_exp"],
+            verify_nbf=options["verify_nbf"],
+            verify_iat=options["verify_iat"],
+            verify_aud=options["verify_aud"],
+        )
+
+    def decode_complete(
+        self,
+        jwt: Union[str, bytes],
+        key: Any = "",
+        algorithms: Optional[Sequence[str]] = None,
+        options: Optional[Options] = None,
+        verify: Optional[bool] = None,
+        detached_payload: Optional[bytes] = None,
+        audience: Union[str, Iterable[str], None] = None,
+        issuer: Union[str, Container[str], None] = None,
+        subject: Optional[str] = None,
+        leeway: Union[float, timedelta] = 0,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Like ``decode``, returning ``{"header": ..., "payload": ..., "signature": ...}``."""
+        if kwargs:
+            warnings.warn(
+                "passing additional kwargs to decode_complete() is deprecated "
+                "and will be removed in pyjwt version 3. "
+                f"Unsupported kwargs: {tuple(kwargs.keys())}",
+                RemovedInPyjwt3Warning,
+                stacklevel=2,
+            )
+        return cast(
+            "dict[str, Any]",
+            self._decode_complete(
+                jwt, key, algorithms, options, verify, detached_payload,
+                audience, issuer, subject, leeway,
+            ),
+        )
+
+    def _decode_complete(
+        self,
+        jwt: Union[str, bytes],
+        key: Any,
+        algorithms: Optional[Sequence[str]],
+        options: Optional[Options],
+        verify: Optional[bool],
+        detached_payload: Optional[bytes],
+        audience: Union[str, Iterable[str], None],
+        issuer: Union[str, Container[str], None],
+        subject: Optional[str],
+        leeway: Union[float, timedelta],
+        complete: bool = True,
+    ) -> Any:
+        verify_signature = True if options is None else options.get("verify_signature", True)
+        if verify is not None and verify != verify_signature:
+            warnings.warn(
+                "The `verify` argument to `decode` does nothing in PyJWT 2.0 and newer. "
+                "The equivalent is setting `verify_signature` to False in the `options` dictionary. "
+                "This invocation has a mismatch between the kwarg and the option entry.",
+                category=DeprecationWarning,
+                stacklevel=3,
+            )
+        merged = self._merge_options(options)
+        token = _as_text(jwt)
+        if detached_payload is not None:
+            token = _attach(token, detached_payload)
+        if verify_signature:
+            _require_algorithms(algorithms, key)
+            allowed = _allowed(algorithms, key)
+            validator = self._validator(merged, allowed, audience, issuer, subject, leeway)
+            verifier = _keys.verifying_key(
+                key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+            )
+            decoded: Any = (
+                validator.decode_complete(token, verifier)
+                if complete
+                else validator.decode(token, verifier)
+            )
+        else:
+            checks = merged["require"] or any(merged[name] for name in _CLAIM_CHECKS)  # type: ignore[literal-required]
+            if checks:
+                validator = self._validator(merged, [], audience, issuer, subject, leeway)
+                payload = validator.dangerous_decode_unverified(token)
+            else:
+                payload = unverified_claims(token)
+            decoded = (
+                _jws_global_obj._decode_complete(token, key, algorithms, {"verify_signature": False}, None)
+                if complete
+                else payload
+            )
+            if complete:
+                decoded["payload"] = payload
+        if merged["verify_aud"] and merged.get("strict_aud", False) and audience is not None:
+            _check_strict_audience(decoded["payload"] if complete else decoded, audience)
+        return decoded
+
+    def decode(
+        self,
+        jwt: Union[str, bytes],
+        key: Any = "",
+        algorithms: Optional[Sequence[str]] = None,
+        options: Optional[Options] = None,
+        verify: Optional[bool] = None,
+        detached_payload: Optional[bytes] = None,
+        audience: Union[str, Iterable[str], None] = None,
+        subject: Optional[str] = None,
+        issuer: Union[str, Container[str], None] = None,
+        leeway: Union[float, timedelta] = 0,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Verifies `jwt` with `key` (the signature, then the claims) and returns its claims."""
+        if kwargs:
+            warnings.warn(
+                "passing additional kwargs to decode() is deprecated "
+                "and will be removed in pyjwt version 3. "
+                f"Unsupported kwargs: {tuple(kwargs.keys())}",
+                RemovedInPyjwt3Warning,
+                stacklevel=2,
+            )
+        return cast(
+            "dict[str, Any]",
+            self._decode_complete(
+                jwt, key, algorithms, options, verify, detached_payload,
+                audience, issuer, subject, leeway, complete=False,
+            ),
+        )
+
+
+def _check_strict_audience(payload: dict[str, Any], audience: Union[str, Iterable[str]]) -> None:
+    """PyJWT's `strict_aud`: one expected audience, and the token's `aud` that very string
+    (the core has already checked that they match)."""
+    if not isinstance(audience, str):
+        raise InvalidAudienceError("Invalid audience (strict)")
+    claim = payload.get("aud")
+    if not isinstance(claim, str):
+        raise InvalidAudienceError("Invalid claim format in token (strict)")
+    if claim != audience:
+        raise InvalidAudienceError("Audience doesn't match (strict)")
+
+
+_jwt_global_obj = PyJWT()
+_jwt_global_obj._jws = _jws_global_obj
+encode = _jwt_global_obj.encode
+decode_complete = _jwt_global_obj.decode_complete
+decode = _jwt_global_obj.decode

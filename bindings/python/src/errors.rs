@@ -1,0 +1,113 @@
+//! All error bridging between jwtkit's one error type and PyJWT's exception classes.
+//!
+//! The classes are defined once, in Python (`jwtkit/exceptions.py`), and looked up here by
+//! name; every failure the native module raises goes through this file. Messages are PyJWT's
+//! where PyJWT has one (code that compares `str(err)` keeps working), otherwise jwtkit's own,
+//! which name the offending part.
+
+use jwt_crypto::{Algorithm, Error};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+/// What the error bridge knows about the call that failed, to pick PyJWT's message.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Context<'a> {
+    /// The token being verified, if any.
+    pub(crate) token: Option<&'a str>,
+    /// The allow-list of the call, if any.
+    pub(crate) algorithms: &'a [Algorithm],
+    /// Whether the caller expected an audience.
+    pub(crate) audience_expected: bool,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn token(token: &'a str) -> Self {
+        Context {
+            token: Some(token),
+            ..Context::default()
+        }
+    }
+}
+
+/// One of the classes of `jwtkit.exceptions`.
+pub(crate) fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>> {
+    Ok(py
+        .import("jwtkit.exceptions")?
+        .getattr(name)?
+        .cast_into::<PyType>()?)
+}
+
+/// An exception of class `name` with `message`.
+pub(crate) fn raise(py: Python<'_>, name: &str, message: impl Into<String>) -> PyErr {
+    match class(py, name).and_then(|cls| cls.call1((message.into(),))) {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(err) => err,
+    }
+}
+
+/// `TypeError` for an argument of the wrong type.
+pub(crate) fn type_error(message: impl Into<String>) -> PyErr {
+    PyTypeError::new_err(message.into())
+}
+
+/// Maps a jwtkit error onto PyJWT's class and message.
+pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
+    let (name, message) = match &err {
+        Error::Malformed(_) if ctx.token.is_some_and(|t| t.matches('.').count() < 2) => {
+            ("DecodeError", "Not enough segments".to_owned())
+        }
+        Error::Malformed(_) | Error::Unsupported(_) => ("DecodeError", err.to_string()),
+        Error::InvalidSignature => (
+            "InvalidSignatureError",
+            "Signature verification failed".to_owned(),
+        ),
+        Error::AlgorithmNotAllowed(_) if alg_outside_allow_list(ctx) => (
+            "InvalidAlgorithmError",
+            "The specified alg value is not allowed".to_owned(),
+        ),
+        Error::AlgorithmNotAllowed(_) => ("InvalidAlgorithmError", err.to_string()),
+        Error::Expired { .. } => ("ExpiredSignatureError", "Signature has expired".to_owned()),
+        Error::NotYetValid { .. } => (
+            "ImmatureSignatureError",
+            "The token is not yet valid (nbf)".to_owned(),
+        ),
+        // PyJWT raises ImmatureSignatureError for an `iat` in the future (InvalidIssuedAtError
+        // is its error for an `iat` that is not a number, which jwtkit reports as DecodeError).
+        Error::InvalidIssuedAt { .. } => (
+            "ImmatureSignatureError",
+            "The token is not yet valid (iat)".to_owned(),
+        ),
+        Error::InvalidIssuer(_) => ("InvalidIssuerError", "Invalid issuer".to_owned()),
+        Error::InvalidAudience(_) if ctx.audience_expected => {
+            ("InvalidAudienceError", "Audience doesn't match".to_owned())
+        }
+        Error::InvalidAudience(_) => ("InvalidAudienceError", "Invalid audience".to_owned()),
+        Error::InvalidSubject(_) => ("InvalidSubjectError", "Invalid subject".to_owned()),
+        Error::InvalidType(_) => ("InvalidTypeError", err.to_string()),
+        Error::MissingClaim(claim) => ("MissingRequiredClaimError", claim.clone()),
+        Error::InvalidKey(_) => ("InvalidKeyError", err.to_string()),
+        Error::KeyNotFound(_) => ("KeyNotFoundError", err.to_string()),
+        // `Error` is non-exhaustive: a kind added later is still a token failure.
+        _ => ("InvalidTokenError", err.to_string()),
+    };
+    raise(py, name, message)
+}
+
+/// Whether the token's `alg` is unknown or not in the call's allow-list (PyJWT's "not
+/// allowed"), rather than outside the key's family or binding. Read only on the error path.
+fn alg_outside_allow_list(ctx: &Context<'_>) -> bool {
+    let Some(token) = ctx.token else {
+        return true;
+    };
+    let Ok(header) = jwt_crypto::dangerous::decode_header_json_unverified(token) else {
+        return true;
+    };
+    match header.get("alg").and_then(|alg| alg.as_str()) {
+        Some(name) => match name.parse::<Algorithm>() {
+            Ok(alg) => !ctx.algorithms.contains(&alg),
+            Err(_) => true,
+        },
+        None => true,
+    }
+}

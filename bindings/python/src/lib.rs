@@ -1,0 +1,123 @@
+//! `jwtkit._native`: the pyo3 extension under the Python package `jwtkit`.
+//!
+//! This crate holds no JWT logic. It converts Python objects to the core's types and back
+//! (`convert`), wraps keys and validation settings parsed once (`key`, `validator`), and maps
+//! the core's errors onto PyJWT's exception classes (`errors`, the only place that does). The
+//! PyJWT-compatible API is pure Python over these pieces, in `jwtkit/`.
+//!
+//! Signature work on RSA, EC and Ed25519 keys runs with the GIL released; keys and validators
+//! are immutable (`frozen`) and `Send + Sync`, so threads share them without locks.
+
+mod convert;
+mod errors;
+mod key;
+mod validator;
+
+use jwt_crypto::{Algorithm, DEFAULT_MAX_TOKEN_LEN};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyTuple};
+
+use crate::errors::Context;
+use crate::key::{PyKey, PyKeySet, Source};
+use crate::validator::PyValidator;
+
+/// Signs `payload` under the protected header `header_json`, both exact bytes (the header's
+/// `alg` chooses the algorithm): compact JWS. The core refuses `none`, `crit` extensions and
+/// a key of another family.
+#[pyfunction]
+fn sign(
+    py: Python<'_>,
+    header_json: &[u8],
+    payload: &[u8],
+    key: &Bound<'_, PyKey>,
+) -> PyResult<String> {
+    let key = &key.get().key;
+    let slow = key.family() != jwt_crypto::KeyFamily::Hmac;
+    key::run(py, slow, || {
+        jwt_crypto::jws::sign(header_json, payload, key)
+    })
+    .map_err(|err| errors::to_py(py, err, &Context::default()))
+}
+
+/// Verifies a compact JWS over any payload: returns `(header, payload bytes)`.
+#[pyfunction]
+#[pyo3(signature = (token, key, algorithms, max_token_len=None))]
+fn jws_verify<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    algorithms: Vec<String>,
+    max_token_len: Option<usize>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let token = convert::token(token)?;
+    let algorithms = algorithms
+        .iter()
+        .map(|name| key::algorithm(py, name))
+        .collect::<PyResult<Vec<Algorithm>>>()?;
+    let source = Source::extract(key)?;
+    let keys = source.keys();
+    let verified = key::run(py, source.is_slow(), || {
+        jwt_crypto::jws::verify(
+            &token,
+            &algorithms,
+            keys,
+            max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
+        )
+    })
+    .map_err(|err| {
+        let ctx = Context {
+            token: Some(&token),
+            algorithms: &algorithms,
+            audience_expected: false,
+        };
+        errors::to_py(py, err, &ctx)
+    })?;
+    let payload = PyBytes::new(py, &verified.payload).into_any();
+    PyTuple::new(
+        py,
+        [
+            unverified_header(py, token.as_ref().into_pyobject(py)?.as_any())?.into_any(),
+            payload,
+        ],
+    )
+}
+
+/// The header of a token as a dict, without any check of its signature (even `alg: none`).
+#[pyfunction]
+fn unverified_header<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let token = convert::token(token)?;
+    jwt_crypto::dangerous::decode_header_json_unverified(&token)
+        .map_err(|err| errors::to_py(py, err, &Context::token(&token)))
+        .and_then(|header| convert::map_to_py(py, &header))
+}
+
+/// The claims of a token as a dict, with no signature check and no claim validation.
+#[pyfunction]
+fn unverified_claims<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let token = convert::token(token)?;
+    jwt_crypto::dangerous::decode_claims_json_unverified(&token)
+        .map_err(|err| errors::to_py(py, err, &Context::token(&token)))
+        .and_then(|claims| convert::map_to_py(py, &claims))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyKey>()?;
+    m.add_class::<PyKeySet>()?;
+    m.add_class::<PyValidator>()?;
+    m.add_function(wrap_pyfunction!(sign, m)?)?;
+    m.add_function(wrap_pyfunction!(jws_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
+    m.add_function(wrap_pyfunction!(unverified_claims, m)?)?;
+    let names: Vec<&str> = Algorithm::ALL.iter().map(|alg| alg.as_str()).collect();
+    m.add("ALGORITHMS", PyTuple::new(m.py(), names)?)?;
+    m.add("DEFAULT_MAX_TOKEN_LEN", DEFAULT_MAX_TOKEN_LEN)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

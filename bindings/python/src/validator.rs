@@ -1,0 +1,233 @@
+//! `jwtkit.Validator`: the allow-list and claim rules, built once into the core's
+//! `Validation` and reused for every token.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jwt_crypto::{Algorithm, DEFAULT_MAX_TOKEN_LEN, Validation};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+use serde_json::{Map, Value};
+
+use crate::convert;
+use crate::errors::{self, Context};
+use crate::key::{self, Source};
+
+/// How tokens are judged beyond their signature. Immutable; share one across threads.
+#[pyclass(frozen, module = "jwtkit._native", name = "Validator")]
+#[derive(Debug)]
+pub(crate) struct PyValidator {
+    validation: Validation,
+    algorithms: Vec<Algorithm>,
+    audience_expected: bool,
+}
+
+/// Strings from `str` (one) or any iterable of `str`.
+fn strings(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if let Ok(one) = obj.cast::<PyString>() {
+        return Ok(vec![one.to_cow()?.into_owned()]);
+    }
+    obj.try_iter()?
+        .map(|item| item?.extract::<String>())
+        .collect()
+}
+
+/// Seconds from an `int`, a `float` or a `datetime.timedelta`; never negative.
+fn seconds(obj: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    let secs: f64 = if obj.hasattr("total_seconds")? {
+        obj.call_method0("total_seconds")?.extract()?
+    } else {
+        obj.extract()?
+    };
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| PyValueError::new_err("leeway must be a finite number of seconds >= 0"))
+}
+
+impl PyValidator {
+    fn ctx<'a>(&'a self, token: &'a str) -> Context<'a> {
+        Context {
+            token: Some(token),
+            algorithms: &self.algorithms,
+            audience_expected: self.audience_expected,
+        }
+    }
+
+    /// Verifies `token` and returns its claims: the whole verify path in the core.
+    fn verify(
+        &self,
+        py: Python<'_>,
+        token: &str,
+        key: &Bound<'_, PyAny>,
+    ) -> PyResult<Map<String, Value>> {
+        let source = Source::extract(key)?;
+        let keys = source.keys();
+        let validation = &self.validation;
+        key::run(py, source.is_slow(), || {
+            jwt_crypto::decode_json(token, keys, validation)
+        })
+        .map(|data| data.claims)
+        .map_err(|err| errors::to_py(py, err, &self.ctx(token)))
+    }
+}
+
+/// Claims as a dict, converted straight from the core's JSON values. Measured against
+/// `json.loads` of `decode_raw`'s text: the direct conversion is about twice as fast (a
+/// typical 10-claim token: ~1.3 us against ~2.5 us for `json.loads` alone). The one cost:
+/// integers beyond 64 bits arrive as `float`, where `json.loads` keeps them exact.
+fn claims_to_py<'py>(py: Python<'py>, claims: &Map<String, Value>) -> PyResult<Bound<'py, PyAny>> {
+    Ok(convert::map_to_py(py, claims)?.into_any())
+}
+
+#[pymethods]
+impl PyValidator {
+    /// `algorithms` is the allow-list (required, JOSE names). The defaults are the core's
+    /// strict ones: `exp` required, `iat` not checked, a token with `aud` refused unless an
+    /// audience is expected.
+    #[new]
+    #[pyo3(signature = (
+        algorithms, *, audience=None, issuer=None, subject=None, leeway=None, require=None,
+        typ=None, verify_exp=true, verify_nbf=true, verify_iat=false, verify_aud=true,
+        max_token_len=None, now=None
+    ))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments, each with a default
+    fn new(
+        py: Python<'_>,
+        algorithms: &Bound<'_, PyAny>,
+        audience: Option<&Bound<'_, PyAny>>,
+        issuer: Option<&Bound<'_, PyAny>>,
+        subject: Option<String>,
+        leeway: Option<&Bound<'_, PyAny>>,
+        require: Option<&Bound<'_, PyAny>>,
+        typ: Option<String>,
+        verify_exp: bool,
+        verify_nbf: bool,
+        verify_iat: bool,
+        verify_aud: bool,
+        max_token_len: Option<usize>,
+        now: Option<i64>,
+    ) -> PyResult<Self> {
+        let algorithms = strings(algorithms)?
+            .iter()
+            .map(|name| key::algorithm(py, name))
+            .collect::<PyResult<Vec<_>>>()?;
+        let audiences = audience.map(strings).transpose()?;
+        let issuers = issuer.map(strings).transpose()?;
+        let leeway = leeway.map(seconds).transpose()?;
+        let required = require.map(strings).transpose()?;
+        let rules = |algorithms: &[Algorithm]| {
+            let mut v = Validation::new(algorithms.iter().copied())
+                .validate_exp(verify_exp)
+                .validate_nbf(verify_nbf)
+                .validate_iat(verify_iat)
+                .validate_aud(verify_aud);
+            if let Some(audiences) = &audiences {
+                v = v.audience(audiences.iter().cloned());
+            }
+            if let Some(issuers) = &issuers {
+                v = v.issuer(issuers.iter().cloned());
+            }
+            if let Some(subject) = &subject {
+                v = v.subject(subject.clone());
+            }
+            if let Some(leeway) = leeway {
+                v = v.leeway(leeway);
+            }
+            if let Some(required) = &required {
+                v = v.require(required.iter().cloned());
+            }
+            if let Some(now) = now {
+                v = v.fixed_time(now);
+            }
+            v
+        };
+        let mut validation =
+            rules(&algorithms).max_token_len(max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN));
+        if let Some(typ) = typ {
+            validation = validation.typ(typ);
+        }
+        let audience_expected = audiences.is_some();
+        Ok(PyValidator {
+            validation,
+            algorithms,
+            audience_expected,
+        })
+    }
+
+    /// The allow-list.
+    #[getter]
+    fn algorithms(&self) -> Vec<&'static str> {
+        self.algorithms.iter().map(|alg| alg.as_str()).collect()
+    }
+
+    /// Verifies `token` (str or bytes) with `key` (a Key or KeySet) and returns its claims.
+    fn decode<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let token = convert::token(token)?;
+        let claims = self.verify(py, &token, key)?;
+        claims_to_py(py, &claims)
+    }
+
+    /// Like `decode`, returning `{"header": dict, "payload": dict, "signature": bytes}`.
+    fn decode_complete<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let token = convert::token(token)?;
+        let claims = self.verify(py, &token, key)?;
+        complete(py, &token, claims_to_py(py, &claims)?)
+    }
+
+    /// DANGEROUS: the claims of `token` checked against this validator's claim rules with
+    /// **no signature check** (PyJWT's `verify_signature=False` with claim options on). The
+    /// allow-list and `typ` are not consulted.
+    fn dangerous_decode_unverified<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let token = convert::token(token)?;
+        let ctx = self.ctx(&token);
+        let claims = jwt_crypto::dangerous::decode_claims_json_unverified(&token)
+            .map_err(|err| errors::to_py(py, err, &ctx))?;
+        // The same claim rules as the verify path, on claims nobody has verified.
+        let payload = serde_json::to_vec(&claims).map_err(|err| {
+            errors::to_py(py, jwt_crypto::Error::Malformed(err.to_string()), &ctx)
+        })?;
+        self.validation
+            .check_claims(&payload)
+            .map_err(|err| errors::to_py(py, err, &ctx))?;
+        claims_to_py(py, &claims)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<jwtkit.Validator {:?}>", self.validation)
+    }
+}
+
+/// PyJWT's `decode_complete` result for a verified token.
+pub(crate) fn complete<'py>(
+    py: Python<'py>,
+    token: &str,
+    payload: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let ctx = Context::token(token);
+    let header = jwt_crypto::dangerous::decode_header_json_unverified(token)
+        .map_err(|err| errors::to_py(py, err, &ctx))?;
+    let signature = token
+        .rsplit_once('.')
+        .and_then(|(_, sig)| URL_SAFE_NO_PAD.decode(sig).ok())
+        .unwrap_or_default();
+    let out = PyDict::new(py);
+    out.set_item("header", convert::map_to_py(py, &header)?)?;
+    out.set_item("payload", payload)?;
+    out.set_item("signature", PyBytes::new(py, &signature))?;
+    Ok(out)
+}
