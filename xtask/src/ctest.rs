@@ -15,7 +15,7 @@ use crate::vectors::{self, CaseLine};
 
 /// How a test program is linked.
 #[derive(Clone, Copy, Debug)]
-enum Link {
+pub enum Link {
     Dynamic,
     Static,
     Sanitized,
@@ -33,7 +33,7 @@ impl Link {
     }
 }
 
-const C_FLAGS: [&str; 7] = [
+pub const C_FLAGS: [&str; 7] = [
     "-std=c99",
     "-Wall",
     "-Wextra",
@@ -81,6 +81,18 @@ pub fn run() -> Result<(), String> {
             )?;
         }
     }
+    let readme = out_dir.join("readme");
+    let readme_source = out_dir.join("readme.c");
+    std::fs::write(&readme_source, readme_program()?)
+        .map_err(|err| format!("writing readme.c: {err}"))?;
+    compile(
+        "cc",
+        &[readme_source],
+        &readme,
+        Link::Dynamic,
+        &prefix,
+        &C_FLAGS,
+    )?;
     let example = out_dir.join("verify_bearer");
     compile(
         "cc",
@@ -114,11 +126,70 @@ pub fn run() -> Result<(), String> {
         &cases,
         Some(valgrind()),
     )?;
-    run_example(&example)
+    run_example(&example)?;
+    run_readme(&readme)
+}
+
+/// The README's C quick start as written, with a `main` that feeds it a key file and a token.
+fn readme_program() -> Result<String, String> {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md"))
+        .map_err(|err| err.to_string())?;
+    let section = readme
+        .split_once("### C\n")
+        .map(|(_, rest)| rest)
+        .ok_or("README has no C quick start")?;
+    let code = section
+        .split_once("```c\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(code, _)| code)
+        .ok_or("README's C quick start has no code block")?;
+    Ok(format!(
+        "{code}\n/* Appended by the test: read the key file, check the token. */\n#include <stdlib.h>\n\
+         int main(int argc, char **argv) {{\n    static char pem[16384];\n    FILE *file;\n    size_t len;\n    \
+         if (argc != 3 || !(file = fopen(argv[1], \"rb\"))) return 2;\n    \
+         len = fread(pem, 1, sizeof pem - 1, file);\n    fclose(file);\n    pem[len] = '\\0';\n    \
+         return check(pem, argv[2]) ? 0 : 1;\n}}\n"
+    ))
+}
+
+/// Runs the README's C quick start with a fresh RS256 token and a tampered one.
+fn run_readme(program: &Path) -> Result<(), String> {
+    let now = jwt_crypto::NumericDate::now().as_secs();
+    let token = rs256_token(
+        &serde_json::json!({"sub": "ada", "iss": "https://login.example", "exp": now + 600}),
+    )?;
+    let public = workspace_root().join("crates/jwt-crypto/tests/data/rsa2048.spki.pem");
+    println!("==> the README's C quick start");
+    let good = Command::new(program)
+        .arg(&public)
+        .arg(&token)
+        .output()
+        .map_err(|err| err.to_string())?;
+    let bad = Command::new(program)
+        .arg(&public)
+        .arg(format!("{token}A"))
+        .output()
+        .map_err(|err| err.to_string())?;
+    let printed = String::from_utf8_lossy(&good.stdout);
+    print!("    {printed}");
+    if !good.status.success() || !printed.contains("\"sub\":\"ada\"") || bad.status.success() {
+        return Err(format!("the README's C quick start printed {printed:?}"));
+    }
+    Ok(())
+}
+
+/// An RS256 token over `claims`, signed with the test RSA key.
+fn rs256_token(claims: &serde_json::Value) -> Result<String, String> {
+    let pem = std::fs::read_to_string(
+        workspace_root().join("crates/jwt-crypto/tests/data/rsa2048.pkcs8.pem"),
+    )
+    .map_err(|err| err.to_string())?;
+    let key = Key::from_pem(&pem).map_err(|err| err.to_string())?;
+    jwt_crypto::encode(&Header::new(Algorithm::RS256), claims, &key).map_err(|err| err.to_string())
 }
 
 /// Compiles `sources` into `binary`, with pkg-config's flags for the library at `prefix`.
-fn compile(
+pub fn compile(
     compiler: &str,
     sources: &[PathBuf],
     binary: &Path,
@@ -257,17 +328,12 @@ fn run_vectors(
 /// Runs the example service function with a fresh RS256 token, a tampered one and a
 /// non-Bearer header.
 fn run_example(example: &Path) -> Result<(), String> {
-    let data = workspace_root().join("crates/jwt-crypto/tests/data");
-    let private_pem =
-        std::fs::read_to_string(data.join("rsa2048.pkcs8.pem")).map_err(|err| err.to_string())?;
-    let key = Key::from_pem(&private_pem).map_err(|err| err.to_string())?;
     let now = jwt_crypto::NumericDate::now().as_secs();
     let claims = serde_json::json!({
         "sub": "ada", "iss": "https://login.example", "aud": "orders-api", "iat": now, "exp": now + 600,
     });
-    let token = jwt_crypto::encode(&Header::new(Algorithm::RS256), &claims, &key)
-        .map_err(|err| err.to_string())?;
-    let public = data.join("rsa2048.spki.pem");
+    let token = rs256_token(&claims)?;
+    let public = workspace_root().join("crates/jwt-crypto/tests/data/rsa2048.spki.pem");
     let tampered = format!("{}x", token.trim_end_matches(|c| c != '.'));
     let cases = [
         (format!("Bearer {token}"), true, "authorized: ada"),

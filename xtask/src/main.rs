@@ -3,6 +3,7 @@
 
 mod c;
 mod ctest;
+mod demo;
 mod header;
 mod python;
 mod run;
@@ -15,6 +16,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
+  demo             the main job: a token issued in Rust, verified from C and Python, and
+                   forged, expired and unsigned tokens refused by all three
   test             formatting, clippy, and every test of every layer (what CI runs)
   test-c           only the C suite (part of `test`)
   c [--install --prefix DIR]
@@ -27,6 +30,7 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("test-c") => ctest::run(),
         Some("c") => c::run(args.get(1..).unwrap_or_default()),

@@ -52,7 +52,9 @@ fn venv(venv: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf, String> 
         "--disable-pip-version-check",
     ]);
     install.args(packages);
-    step(&format!("pip install {}", packages.join(" ")), install)?;
+    if !packages.is_empty() {
+        step(&format!("pip install {}", packages.join(" ")), install)?;
+    }
     std::fs::write(&marker, wanted)
         .map_err(|err| format!("writing {}: {err}", marker.display()))?;
     Ok(python)
@@ -99,11 +101,11 @@ pub fn wheel() -> Result<PathBuf, String> {
 
 /// `cargo xtask test-python`: builds the wheel, installs it into a fresh venv with the
 /// pinned test packages, runs pytest and `mypy.stubtest`.
-pub fn test() -> Result<(), String> {
-    let root = workspace_root();
+/// A fresh venv at `dir` with `packages` and the jwtkit wheel installed; its python.
+/// (`fresh` rebuilds the venv itself too; the wheel is reinstalled either way.)
+pub fn venv_with_wheel(dir: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf, String> {
     let wheel = wheel()?;
-    let venv_dir = root.join("target/python-test-venv");
-    let python = venv(&venv_dir, true, TEST_PACKAGES)?;
+    let python = venv(dir, fresh, packages)?;
     let mut install = Command::new(&python);
     install
         .args([
@@ -116,6 +118,12 @@ pub fn test() -> Result<(), String> {
         .args(["--force-reinstall", "--no-deps"])
         .arg(&wheel);
     step("pip install the jwtkit wheel", install)?;
+    Ok(python)
+}
+
+pub fn test() -> Result<(), String> {
+    let root = workspace_root();
+    let python = venv_with_wheel(&root.join("target/python-test-venv"), true, TEST_PACKAGES)?;
 
     // Run from the tests folder, so `import jwtkit` finds the installed wheel and never the
     // source tree.

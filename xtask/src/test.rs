@@ -27,6 +27,9 @@ pub fn run() -> Result<(), String> {
 
     crate::python::test()?;
 
+    // The README's main command, end to end: it checks every verdict it prints.
+    crate::demo::run()?;
+
     println!("==> all checks passed");
     Ok(())
 }

@@ -1,7 +1,8 @@
 /* verify_bearer: what a C service does with each request's Authorization header.
  * usage: verify_bearer PUBLIC_KEY.pem "Bearer <token>"
- * Verifies an RS256 token from https://login.example for the orders API and prints its
- * subject, or the reason it was refused. */
+ * Verifies an RS256 or ES256 token from https://login.example for the orders API and prints
+ * its subject, or the reason it was refused. Allowing both is safe: a key verifies only its
+ * own family, so the PEM key decides which of the two can succeed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static char *read_file(const char *path, size_t *len) {
 }
 
 int main(int argc, char **argv) {
-    jwtkit_alg algs[] = {JWTKIT_ALG_RS256};
+    jwtkit_alg algs[] = {JWTKIT_ALG_RS256, JWTKIT_ALG_ES256};
     jwtkit_validator_builder *builder = NULL;
     const jwtkit_validator *validator = NULL;
     const jwtkit_key *key = NULL;
@@ -50,7 +51,7 @@ int main(int argc, char **argv) {
     pem = read_file(argv[1], &pem_len);
     status = jwtkit_key_from_pem((const uint8_t *)pem, pem_len, &key);
     free(pem);
-    if (status == JWTKIT_OK) status = jwtkit_validator_builder_new(algs, 1, &builder);
+    if (status == JWTKIT_OK) status = jwtkit_validator_builder_new(algs, 2, &builder);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_issuer(builder, "https://login.example");
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_audience(builder, "orders-api");
     if (status == JWTKIT_OK) {
