@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _keys
 from ._native import ALGORITHMS, DEFAULT_MAX_TOKEN_LEN, Key, jws_verify, sign, unverified_header
 from .exceptions import DecodeError, InvalidTokenError
-from .warnings import RemovedInPyjwt3Warning
+from .warnings import _warn_unsupported_kwargs
 
 if TYPE_CHECKING:
     from .types import SigOptions
@@ -216,14 +215,7 @@ class PyJWS:
         detached_payload: Optional[bytes] = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        if kwargs:
-            warnings.warn(
-                "passing additional kwargs to decode_complete() is deprecated "
-                "and will be removed in pyjwt version 3. "
-                f"Unsupported kwargs: {tuple(kwargs.keys())}",
-                RemovedInPyjwt3Warning,
-                stacklevel=2,
-            )
+        _warn_unsupported_kwargs("decode_complete", kwargs)
         return self._decode_complete(jwt, key, algorithms, options, detached_payload)
 
     def decode(
@@ -235,14 +227,7 @@ class PyJWS:
         detached_payload: Optional[bytes] = None,
         **kwargs: Any,
     ) -> Any:
-        if kwargs:
-            warnings.warn(
-                "passing additional kwargs to decode() is deprecated "
-                "and will be removed in pyjwt version 3. "
-                f"Unsupported kwargs: {tuple(kwargs.keys())}",
-                RemovedInPyjwt3Warning,
-                stacklevel=2,
-            )
+        _warn_unsupported_kwargs("decode", kwargs)
         return self._decode_complete(jwt, key, algorithms, options, detached_payload)["payload"]
 
     def get_unverified_header(self, jwt: Any) -> dict[str, Any]:

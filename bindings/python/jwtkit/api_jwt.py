@@ -25,7 +25,7 @@ from .api_jws import (
     _require_algorithms,
 )
 from .exceptions import InvalidAudienceError
-from .warnings import RemovedInPyjwt3Warning
+from .warnings import _warn_unsupported_kwargs
 
 if TYPE_CHECKING:
     from .types import FullOptions, Options, SigOptions
@@ -34,6 +34,37 @@ __all__ = ["PyJWT", "encode", "decode", "decode_complete"]
 
 _CLAIM_CHECKS = ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify_iss", "verify_sub")
 
+#: How many decode plans (see ``PyJWT._planned``) an instance keeps before starting afresh.
+_PLAN_LIMIT = 128
+_SEQUENCES = (list, tuple)
+
+
+def _plan_key(
+    key: Any,
+    algorithms: Any,
+    audience: Any,
+    issuer: Any,
+    subject: Any,
+    leeway: Any,
+) -> Any:
+    """A decode call's configuration as a dict key, or None when it has no such form. Text keys
+    count by value; any other key by identity (the plan holds the object, and the identity is
+    checked on use). Lists are read as they are now, so later changes to them count."""
+    kind = type(key)
+    if kind is not str and kind is not bytes:
+        key = id(key)
+    if type(algorithms) not in _SEQUENCES:
+        return None
+    if audience is not None and type(audience) is not str:
+        if type(audience) not in _SEQUENCES:
+            return None
+        audience = tuple(audience)
+    if issuer is not None and type(issuer) is not str:
+        if type(issuer) not in _SEQUENCES:
+            return None
+        issuer = tuple(issuer)
+    return (key, tuple(algorithms), audience, issuer, subject, leeway)
+
 
 class PyJWT:
     def __init__(self, options: Optional[Options] = None) -> None:
@@ -41,6 +72,7 @@ class PyJWT:
         if options is not None:
             self.options = self._merge_options(options)
         self._jws = PyJWS(options=self._get_sig_options())
+        self._plans: dict[Any, tuple[Validator, Any, Any, dict[str, Any]]] = {}
 
     @staticmethod
     def _get_default_options() -> FullOptions:
@@ -141,14 +173,11 @@ class PyJWT:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Like ``decode``, returning ``{"header": ..., "payload": ..., "signature": ...}``."""
-        if kwargs:
-            warnings.warn(
-                "passing additional kwargs to decode_complete() is deprecated "
-                "and will be removed in pyjwt version 3. "
-                f"Unsupported kwargs: {tuple(kwargs.keys())}",
-                RemovedInPyjwt3Warning,
-                stacklevel=2,
-            )
+        if options is None and verify is None and detached_payload is None and not kwargs:
+            plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
+            if plan is not None:
+                return plan[0].decode_complete(jwt, plan[1])
+        _warn_unsupported_kwargs("decode_complete", kwargs)
         return cast(
             "dict[str, Any]",
             self._decode_complete(
@@ -191,6 +220,8 @@ class PyJWT:
             verifier = _keys.verifying_key(
                 key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
             )
+            if options is None and not merged.get("strict_aud", False):
+                self._plan(key, algorithms, audience, issuer, subject, leeway, allowed, validator, verifier)
             decoded: Any = (
                 validator.decode_complete(token, verifier)
                 if complete
@@ -214,6 +245,74 @@ class PyJWT:
             _check_strict_audience(decoded["payload"] if complete else decoded, audience)
         return decoded
 
+    def _plan(
+        self,
+        key: Any,
+        algorithms: Any,
+        audience: Any,
+        issuer: Any,
+        subject: Any,
+        leeway: Any,
+        allowed: list[str],
+        validator: Validator,
+        verifier: Any,
+    ) -> None:
+        """Keeps the validator and verifying key of a call made with the instance's options,
+        when the key resolves the same way for every token and without a warning."""
+        if not _keys.reusable(key, allowed):
+            return
+        try:
+            plan_key = _plan_key(key, algorithms, audience, issuer, subject, leeway)
+            if plan_key is None:
+                return
+            # The options as they are now, `require` copied: a change to either ends the plan.
+            require = self.options.get("require")
+            if type(require) is list:
+                require = list(require)
+            elif type(require) is not tuple:
+                return
+            plans = self._plans
+            if len(plans) >= _PLAN_LIMIT:
+                plans.clear()
+            plans[plan_key] = (validator, verifier, key, {**self.options, "require": require})
+        except TypeError:  # an unhashable subject or leeway, say
+            return
+
+    def _planned(
+        self,
+        key: Any,
+        algorithms: Any,
+        audience: Any,
+        issuer: Any,
+        subject: Any,
+        leeway: Any,
+    ) -> Optional[tuple[Validator, Any, Any, dict[str, Any]]]:
+        """The plan of an earlier call with this configuration, if the instance's options are
+        still those it was made under: the Validator and verifying key that the full path
+        would build again, so a repeated call goes straight to the core."""
+        # `_plan_key`, inlined: this is the hot path of every repeated decode.
+        kind = type(key)
+        text = kind is str or kind is bytes
+        if type(algorithms) not in _SEQUENCES:
+            return None
+        if audience is not None and type(audience) is not str:
+            if type(audience) not in _SEQUENCES:
+                return None
+            audience = tuple(audience)
+        if issuer is not None and type(issuer) is not str:
+            if type(issuer) not in _SEQUENCES:
+                return None
+            issuer = tuple(issuer)
+        try:
+            plan = self._plans.get(
+                (key if text else id(key), tuple(algorithms), audience, issuer, subject, leeway)
+            )
+        except TypeError:
+            return None
+        if plan is None or (not text and plan[2] is not key) or plan[3] != self.options:
+            return None
+        return plan
+
     def decode(
         self,
         jwt: Union[str, bytes],
@@ -229,14 +328,11 @@ class PyJWT:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Verifies `jwt` with `key` (the signature, then the claims) and returns its claims."""
-        if kwargs:
-            warnings.warn(
-                "passing additional kwargs to decode() is deprecated "
-                "and will be removed in pyjwt version 3. "
-                f"Unsupported kwargs: {tuple(kwargs.keys())}",
-                RemovedInPyjwt3Warning,
-                stacklevel=2,
-            )
+        if options is None and verify is None and detached_payload is None and not kwargs:
+            plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
+            if plan is not None:
+                return cast("dict[str, Any]", plan[0].decode(jwt, plan[1]))
+        _warn_unsupported_kwargs("decode", kwargs)
         return cast(
             "dict[str, Any]",
             self._decode_complete(

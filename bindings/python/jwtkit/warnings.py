@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings as _warnings
+from typing import Any
+
 __all__ = ["RemovedInPyjwt3Warning", "InsecureKeyLengthWarning"]
 
 
@@ -11,3 +14,15 @@ class RemovedInPyjwt3Warning(DeprecationWarning):
 
 class InsecureKeyLengthWarning(UserWarning):
     """Warning emitted when a key is shorter than the minimum recommended length."""
+
+
+def _warn_unsupported_kwargs(function: str, kwargs: dict[str, Any]) -> None:
+    """PyJWT 2's deprecation warning for keyword arguments a decode call ignores."""
+    if kwargs:
+        _warnings.warn(
+            f"passing additional kwargs to {function}() is deprecated "
+            "and will be removed in pyjwt version 3. "
+            f"Unsupported kwargs: {tuple(kwargs.keys())}",
+            RemovedInPyjwt3Warning,
+            stacklevel=3,
+        )
