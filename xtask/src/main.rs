@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: jwtkit's build, test and benchmark orchestration, in Rust rather than
 //! shell so it runs the same everywhere (the cargo-xtask pattern).
 
+mod bench_python;
 mod c;
 mod ctest;
 mod demo;
@@ -25,6 +26,9 @@ tasks:
   header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
   wheel            build the Python abi3 wheel into target/wheels/ (maturin, in a venv)
   test-python      only the Python suite: wheel, fresh venv, pytest, stubtest (part of `test`)
+  bench-python [--quick]
+                   only the Python benchmark: jwtkit beside PyJWT, pyjwt-rs and the floor;
+                   prints the table, writes target/bench-python.json
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +41,9 @@ fn main() -> ExitCode {
         Some("header") => header::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("wheel") => python::wheel().map(|path| println!("==> {}", path.display())),
         Some("test-python") => python::test(),
+        Some("bench-python") => {
+            bench_python::run(args.get(1).map(String::as_str) == Some("--quick")).map(|_| ())
+        }
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

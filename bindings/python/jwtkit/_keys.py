@@ -162,6 +162,20 @@ def signing_key(key: Any, algorithm: str, enforce: bool) -> Key:
     raise _refuse(key)
 
 
+def reusable(key: Any, algorithms: list[str]) -> bool:
+    """Whether ``verifying_key(key, algorithms, ...)`` gives the same key whatever the token
+    and warns about nothing, so that a caller may keep its result for the next call."""
+    kind = type(key)
+    if kind is Key or kind is KeySet:
+        return True
+    if kind is str or kind is bytes:
+        hmac = [alg for alg in algorithms if alg in HMAC_ALGORITHMS]
+        if len(hmac) == 1 and len(algorithms) == 1:
+            return len(_to_bytes(key)) >= _MIN_SECRET[hmac[0]]
+        return not hmac and bool(algorithms)
+    return _is_cryptography_key(key)
+
+
 def verifying_key(key: Any, algorithms: list[str], token: Any, enforce: bool) -> Verifying:
     """The key or key set to verify `token` with, given the caller's allow-list."""
     from .api_jwk import PyJWK, PyJWKSet
