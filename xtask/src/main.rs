@@ -5,7 +5,9 @@ mod bench_python;
 mod c;
 mod ctest;
 mod demo;
+mod fuzz;
 mod header;
+mod interop;
 mod python;
 mod run;
 mod test;
@@ -29,6 +31,10 @@ tasks:
   bench-python [--quick]
                    only the Python benchmark: jwtkit beside PyJWT, pyjwt-rs and the floor;
                    prints the table, writes target/bench-python.json
+  fuzz [--seconds N] [--target T]... [--seed-only] [--replay-valgrind]
+                   seed fuzz/corpus/ from tests/vectors and run every cargo-fuzz target N s
+                   (default 60); --replay-valgrind replays the c_abi corpus under valgrind
+  test-interop     only the interop test against node's jose (part of `test`)
 ";
 
 fn main() -> ExitCode {
@@ -44,6 +50,8 @@ fn main() -> ExitCode {
         Some("bench-python") => {
             bench_python::run(args.get(1).map(String::as_str) == Some("--quick")).map(|_| ())
         }
+        Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
+        Some("test-interop") => interop::run(),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

@@ -30,6 +30,8 @@ pub fn run() -> Result<(), String> {
     // The README's main command, end to end: it checks every verdict it prints.
     crate::demo::run()?;
 
+    crate::interop::run()?;
+
     println!("==> all checks passed");
     Ok(())
 }

@@ -1,0 +1,367 @@
+//! libjwtkit's C ABI, called as a C program calls it: raw pointers, lengths, NUL-terminated
+//! JSON, out-pointers, and every returned string, byte buffer and handle freed.
+
+use std::ffi::{CStr, CString, c_char};
+use std::ptr;
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jwtkit::*;
+
+/// Handles built once, as a service builds them at start-up.
+struct Handles {
+    /// The default validator and a strict one (issuer, audience, subject, iat, typ, leeway).
+    validators: [*const jwtkit_validator; 2],
+    /// The vectors' 32-byte HMAC secret.
+    hmac: *const jwtkit_key,
+    /// The vectors' `service-jwks`.
+    set: *const jwtkit_keyset,
+    /// One private key per family but RSA, to re-sign fuzzed tokens.
+    signers: Vec<*const jwtkit_key>,
+}
+
+// SAFETY: libjwtkit documents keys, key sets and validators as immutable and shareable across
+// threads; the fuzzer runs one input at a time anyway.
+unsafe impl Send for Handles {}
+// SAFETY: as above.
+unsafe impl Sync for Handles {}
+
+fn ok(status: jwtkit_status, what: &str) {
+    assert_eq!(status, JWTKIT_OK, "{what}: {}", last_error());
+}
+
+fn last_error() -> String {
+    let message = jwtkit_last_error_message();
+    assert!(!message.is_null());
+    // SAFETY: jwtkit returns a NUL-terminated string that lives until the next call.
+    unsafe { CStr::from_ptr(message) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn key_from_pem(pem: &str) -> *const jwtkit_key {
+    let mut key = ptr::null();
+    // SAFETY: a live buffer of that length and a writable out-pointer.
+    ok(
+        unsafe { jwtkit_key_from_pem(pem.as_ptr(), pem.len(), &mut key) },
+        "key_from_pem",
+    );
+    key
+}
+
+fn key_from_secret(secret: &[u8]) -> *const jwtkit_key {
+    let mut key = ptr::null();
+    // SAFETY: as above.
+    ok(
+        unsafe { jwtkit_key_from_secret(secret.as_ptr(), secret.len(), &mut key) },
+        "key_from_secret",
+    );
+    key
+}
+
+fn validator(strict: bool) -> *const jwtkit_validator {
+    let algs: Vec<jwtkit_alg> = (JWTKIT_ALG_HS256..=JWTKIT_ALG_EDDSA).collect();
+    let mut builder = ptr::null_mut();
+    // SAFETY: `algs` holds `algs.len()` values; the builder is live until built.
+    unsafe {
+        ok(
+            jwtkit_validator_builder_new(algs.as_ptr(), algs.len(), &mut builder),
+            "builder_new",
+        );
+        ok(
+            jwtkit_validator_builder_set_now(builder, crate::NOW),
+            "set_now",
+        );
+        if strict {
+            ok(
+                jwtkit_validator_builder_add_issuer(builder, c"https://issuer.example".as_ptr()),
+                "add_issuer",
+            );
+            ok(
+                jwtkit_validator_builder_add_audience(builder, c"api".as_ptr()),
+                "add_audience",
+            );
+            ok(
+                jwtkit_validator_builder_set_subject(builder, c"user-1".as_ptr()),
+                "set_subject",
+            );
+            ok(
+                jwtkit_validator_builder_set_typ(builder, c"JWT".as_ptr()),
+                "set_typ",
+            );
+            ok(
+                jwtkit_validator_builder_require_claim(builder, c"iat".as_ptr()),
+                "require_claim",
+            );
+            ok(
+                jwtkit_validator_builder_set_leeway(builder, 60),
+                "set_leeway",
+            );
+            ok(
+                jwtkit_validator_builder_set_checks(
+                    builder,
+                    JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF | JWTKIT_CHECK_IAT | JWTKIT_CHECK_AUD,
+                ),
+                "set_checks",
+            );
+        } else {
+            ok(
+                jwtkit_validator_builder_clear_required(builder),
+                "clear_required",
+            );
+        }
+        let mut validator = ptr::null();
+        ok(
+            jwtkit_validator_builder_build(builder, &mut validator),
+            "build",
+        );
+        validator
+    }
+}
+
+static HANDLES: LazyLock<Handles> = LazyLock::new(|| {
+    let secret = |name: &str| {
+        let file: serde_json::Value = serde_json::from_str(crate::ALGORITHMS).unwrap();
+        URL_SAFE_NO_PAD
+            .decode(file["keys"][name]["secret_b64u"].as_str().unwrap())
+            .unwrap()
+    };
+    let jwks = CString::new(crate::service_jwks()).unwrap();
+    let mut set = ptr::null();
+    // SAFETY: a NUL-terminated string and a writable out-pointer.
+    ok(
+        unsafe { jwtkit_keyset_from_jwks(jwks.as_ptr(), &mut set) },
+        "keyset_from_jwks",
+    );
+    let ed25519: serde_json::Value = serde_json::from_str(crate::ALGORITHMS).unwrap();
+    Handles {
+        validators: [validator(false), validator(true)],
+        hmac: key_from_secret(&secret("hmac-32")),
+        set,
+        signers: vec![
+            key_from_secret(&secret("hmac-64")),
+            key_from_pem(include_str!(
+                "../../crates/jwt-crypto/tests/data/ecp256.pkcs8.pem"
+            )),
+            key_from_pem(include_str!(
+                "../../crates/jwt-crypto/tests/data/ecp384.pkcs8.pem"
+            )),
+            key_from_pem(
+                ed25519["keys"]["ed25519-private-pem"]["pem"]
+                    .as_str()
+                    .unwrap(),
+            ),
+        ],
+    }
+});
+
+/// `jwtkit_verify` or `jwtkit_verify_with_keyset` on `token`; checks the output contract and
+/// frees the claims. Returns the status.
+fn verify(
+    validator: *const jwtkit_validator,
+    key: Option<*const jwtkit_key>,
+    set: Option<*const jwtkit_keyset>,
+    token: &[u8],
+) -> jwtkit_status {
+    let mut claims: *mut c_char = ptr::null_mut();
+    // SAFETY: live handles, `token.len()` readable bytes, a writable out-pointer.
+    let status = unsafe {
+        match (key, set) {
+            (Some(key), _) => jwtkit_verify(
+                validator,
+                key,
+                token.as_ptr().cast(),
+                token.len(),
+                &mut claims,
+            ),
+            (None, Some(set)) => jwtkit_verify_with_keyset(
+                validator,
+                set,
+                token.as_ptr().cast(),
+                token.len(),
+                &mut claims,
+            ),
+            (None, None) => unreachable!(),
+        }
+    };
+    check_status(status);
+    if status == JWTKIT_OK {
+        assert!(!claims.is_null());
+        // SAFETY: on success, a NUL-terminated string from jwtkit.
+        let text = unsafe { CStr::from_ptr(claims) }.to_str().unwrap();
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert!(value.is_object());
+        // SAFETY: a string from jwtkit, freed once.
+        unsafe { jwtkit_string_free(claims) };
+    } else {
+        assert!(claims.is_null(), "claims_out written on failure");
+    }
+    status
+}
+
+/// Every status has a name, an error has a message, and no input is an internal error. A
+/// token is attacker input: whatever its bytes, it is never an invalid argument (non-UTF-8 is
+/// a malformed token). Key loaders may call non-UTF-8 text an invalid argument.
+fn check_status(status: jwtkit_status) {
+    check_loader_status(status);
+    assert_ne!(status, JWTKIT_ERR_INVALID_ARGUMENT, "{}", last_error());
+}
+
+/// The check for calls whose inputs are the caller's own (keys, claims, headers to sign).
+fn check_loader_status(status: jwtkit_status) {
+    assert!(!jwtkit_status_str(status).is_null());
+    assert_ne!(status, JWTKIT_ERR_INTERNAL, "{}", last_error());
+    if status != JWTKIT_OK {
+        let _ = last_error();
+    }
+}
+
+pub fn c_abi(data: &[u8]) {
+    let h = &*HANDLES;
+    let validator = h.validators[data.len() % 2];
+
+    // The token as it arrives: with a key, with a set, at the JWS layer, and inspected.
+    verify(validator, Some(h.hmac), None, data);
+    verify(validator, None, Some(h.set), data);
+    let mut payload: *mut u8 = ptr::null_mut();
+    let mut payload_len = 0usize;
+    // SAFETY: live handles, readable bytes, writable out-pointers.
+    let status = unsafe {
+        jwtkit_jws_verify(
+            validator,
+            h.hmac,
+            data.as_ptr().cast(),
+            data.len(),
+            &mut payload,
+            &mut payload_len,
+        )
+    };
+    check_status(status);
+    // SAFETY: NULL or the buffer jwtkit returned with its length, freed once.
+    unsafe { jwtkit_bytes_free(payload, payload_len) };
+    let mut header: *mut c_char = ptr::null_mut();
+    // SAFETY: readable bytes and a writable out-pointer.
+    let status =
+        unsafe { jwtkit_decode_header_unverified(data.as_ptr().cast(), data.len(), &mut header) };
+    check_status(status);
+    assert_eq!(status == JWTKIT_OK, !header.is_null());
+    // SAFETY: NULL or a string from jwtkit, freed once.
+    unsafe { jwtkit_string_free(header) };
+
+    // The input as key material, in every form a C caller can pass it.
+    load_keys(data);
+
+    // The token re-signed by the family's key, so fuzzed headers and claims get past the
+    // signature: it must never fail on the signature.
+    if let Some((header_json, payload)) = split(data) {
+        for &signer in &h.signers {
+            let mut token: *mut c_char = ptr::null_mut();
+            // SAFETY: live key, NUL-terminated header, readable payload, writable out.
+            let status = unsafe {
+                jwtkit_jws_sign(
+                    signer,
+                    header_json.as_ptr(),
+                    payload.as_ptr(),
+                    payload.len(),
+                    &mut token,
+                )
+            };
+            check_loader_status(status);
+            if status == JWTKIT_OK {
+                // SAFETY: a string from jwtkit.
+                let bytes = unsafe { CStr::from_ptr(token) }.to_bytes().to_vec();
+                let status = verify(validator, Some(signer), None, &bytes);
+                assert_ne!(status, JWTKIT_ERR_SIGNATURE);
+                // SAFETY: a string from jwtkit, freed once.
+                unsafe { jwtkit_string_free(token) };
+                break;
+            }
+        }
+    }
+
+    // Input starting with `{` is claims for jwtkit_encode, then verified.
+    let claims = (data.first() == Some(&b'{'))
+        .then(|| CString::new(data).ok())
+        .flatten();
+    if let Some(claims) = claims {
+        let mut token: *mut c_char = ptr::null_mut();
+        // SAFETY: live key, NULL header, NUL-terminated claims, writable out.
+        let status = unsafe {
+            jwtkit_encode(
+                h.signers[0],
+                JWTKIT_ALG_HS256,
+                ptr::null(),
+                claims.as_ptr(),
+                &mut token,
+            )
+        };
+        check_loader_status(status);
+        if status == JWTKIT_OK {
+            // SAFETY: a string from jwtkit.
+            let bytes = unsafe { CStr::from_ptr(token) }.to_bytes().to_vec();
+            let status = verify(validator, Some(h.signers[0]), None, &bytes);
+            assert_ne!(status, JWTKIT_ERR_SIGNATURE);
+            // SAFETY: a string from jwtkit, freed once.
+            unsafe { jwtkit_string_free(token) };
+        }
+    }
+}
+
+/// A token's decoded header (as a C string) and payload, if it has three segments.
+fn split(data: &[u8]) -> Option<(CString, Vec<u8>)> {
+    let text = std::str::from_utf8(data).ok()?;
+    let mut parts = text.split('.');
+    let (header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let header = CString::new(URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
+    Some((header, URL_SAFE_NO_PAD.decode(payload).ok()?))
+}
+
+fn load_keys(data: &[u8]) {
+    type Loader = unsafe extern "C" fn(*const u8, usize, *mut *const jwtkit_key) -> jwtkit_status;
+    let loaders: [Loader; 4] = [
+        jwtkit_key_from_pem,
+        jwtkit_key_from_der,
+        jwtkit_key_from_secret,
+        jwtkit_key_from_short_secret_dangerous,
+    ];
+    for load in loaders {
+        let mut key = ptr::null();
+        // SAFETY: readable bytes and a writable out-pointer.
+        let status = unsafe { load(data.as_ptr(), data.len(), &mut key) };
+        check_loaded(status, key);
+    }
+    let Ok(json) = CString::new(data) else {
+        return;
+    };
+    let mut key = ptr::null();
+    // SAFETY: a NUL-terminated string and a writable out-pointer.
+    let status = unsafe { jwtkit_key_from_jwk(json.as_ptr(), &mut key) };
+    check_loaded(status, key);
+    let mut set = ptr::null();
+    // SAFETY: as above.
+    let status = unsafe { jwtkit_keyset_from_jwks(json.as_ptr(), &mut set) };
+    check_loader_status(status);
+    assert_eq!(status == JWTKIT_OK, !set.is_null());
+    // SAFETY: NULL or a live set, freed once.
+    unsafe { jwtkit_keyset_free(set) };
+}
+
+/// A loaded key has a thumbprint; every key is freed.
+fn check_loaded(status: jwtkit_status, key: *const jwtkit_key) {
+    check_loader_status(status);
+    assert_eq!(status == JWTKIT_OK, !key.is_null());
+    if !key.is_null() {
+        let mut thumbprint: *mut c_char = ptr::null_mut();
+        // SAFETY: a live key and a writable out-pointer.
+        let status = unsafe { jwtkit_key_thumbprint(key, &mut thumbprint) };
+        check_status(status);
+        // SAFETY: NULL or a string from jwtkit, freed once.
+        unsafe { jwtkit_string_free(thumbprint) };
+    }
+    // SAFETY: NULL or a live key, freed once.
+    unsafe { jwtkit_key_free(key) };
+}
