@@ -17,6 +17,15 @@ __all__ = ["PyJWK", "PyJWKSet", "PyJWTSetWithTimestamp"]
 _DEFAULT_EC_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
 
 
+def _describe(value: Any) -> str:
+    """``str(value)`` for an error message, or its type's name when that fails (a ``__str__``
+    that raises, nesting too deep to print)."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} object>"
+
+
 class PyJWK:
     """A JSON Web Key bound to one algorithm, as PyJWT's ``PyJWK``.
 
@@ -26,9 +35,11 @@ class PyJWK:
 
     def __init__(self, jwk_data: JWKDict, algorithm: Optional[str] = None) -> None:
         self._jwk_data = jwk_data
+        if not isinstance(jwk_data, dict):
+            raise InvalidKeyError(f"A JWK must be a JSON object, not {type(jwk_data).__name__}")
         kty = jwk_data.get("kty", None)
         if not kty:
-            raise InvalidKeyError(f"kty is not found: {jwk_data}")
+            raise InvalidKeyError(f"kty is not found: {_describe(jwk_data)}")
         if not algorithm and isinstance(jwk_data, dict):
             algorithm = jwk_data.get("alg", None)
         if not algorithm:
@@ -39,22 +50,22 @@ class PyJWK:
                 elif crv in _DEFAULT_EC_ALG:
                     algorithm = _DEFAULT_EC_ALG[crv]
                 else:
-                    raise InvalidKeyError(f"Unsupported crv: {crv}")
+                    raise InvalidKeyError(f"Unsupported crv: {_describe(crv)}")
             elif kty == "RSA":
                 algorithm = "RS256"
             elif kty == "oct":
                 algorithm = "HS256"
             elif kty == "OKP":
                 if not crv:
-                    raise InvalidKeyError(f"crv is not found: {jwk_data}")
+                    raise InvalidKeyError(f"crv is not found: {_describe(jwk_data)}")
                 if crv == "Ed25519":
                     algorithm = "EdDSA"
                 else:
-                    raise InvalidKeyError(f"Unsupported crv: {crv}")
+                    raise InvalidKeyError(f"Unsupported crv: {_describe(crv)}")
             else:
-                raise InvalidKeyError(f"Unsupported kty: {kty}")
+                raise InvalidKeyError(f"Unsupported kty: {_describe(kty)}")
         if algorithm not in ALGORITHMS:
-            raise PyJWKError(f"Unable to find an algorithm for key: {jwk_data}")
+            raise PyJWKError(f"Unable to find an algorithm for key: {_describe(jwk_data)}")
         self.algorithm_name: str = algorithm
         self.Algorithm: str = algorithm
         self.key: Key = Key.from_jwk(jwk_data, algorithm=algorithm)

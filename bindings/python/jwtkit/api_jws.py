@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _keys
@@ -48,6 +48,16 @@ def _as_text(jwt: Any) -> str:
     if not isinstance(jwt, str):
         raise DecodeError(f"Invalid token type. Token must be a {bytes}")
     return jwt
+
+
+def _dumps(obj: Any, **kwargs: Any) -> str:
+    """Compact JSON as ``json.dumps`` makes it, but strict: NaN and infinities (which no JSON
+    parser reads back, jwtkit's included) and nesting beyond Python's recursion limit are
+    refused with ValueError."""
+    try:
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False, **kwargs)
+    except RecursionError:
+        raise ValueError("The value is nested too deeply to be serialized as JSON") from None
 
 
 def _split(token: str) -> tuple[str, str, str]:
@@ -156,6 +166,8 @@ class PyJWS:
     ) -> str:
         """Signs `payload` bytes. `is_payload_detached` leaves the payload segment empty
         (RFC 7515 Appendix F); unencoded payloads (`b64: false`) are not supported."""
+        if headers and not isinstance(headers, Mapping):
+            raise TypeError("headers must be a dict")
         alg = self._signing_alg(key, algorithm, headers)
         header: dict[str, Any] = {"typ": self.header_typ, "alg": alg}
         if headers:
@@ -169,9 +181,7 @@ class PyJWS:
         )
         if isinstance(key, Key) and key.key_id is not None and "kid" not in header:
             header["kid"] = key.key_id
-        json_header = json.dumps(
-            header, separators=(",", ":"), cls=json_encoder, sort_keys=sort_headers
-        ).encode()
+        json_header = _dumps(header, cls=json_encoder, sort_keys=sort_headers).encode()
         token = sign(json_header, payload, signer)
         if is_payload_detached:
             head, _, signature = _split(token)

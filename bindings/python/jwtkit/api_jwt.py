@@ -9,18 +9,19 @@ from __future__ import annotations
 import json
 import warnings
 from calendar import timegm
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
 from . import _keys
-from ._native import Validator, unverified_claims
+from ._native import Validator, unverified_claims, unverified_header
 from .api_jws import (
     _ALGORITHM_UNSET,
     PyJWS,
     _allowed,
     _as_text,
     _attach,
+    _dumps,
     _jws_global_obj,
     _require_algorithms,
 )
@@ -127,7 +128,7 @@ class PyJWT:
                 payload[time_claim] = timegm(payload[time_claim].utctimetuple())
         if "iss" in payload and not isinstance(payload["iss"], str):
             raise TypeError("Issuer (iss) must be a string.")
-        json_payload = json.dumps(payload, separators=(",", ":"), cls=json_encoder).encode("utf-8")
+        json_payload = _dumps(payload, cls=json_encoder).encode("utf-8")
         return self._jws.encode(
             json_payload, key, algorithm, headers, json_encoder, sort_headers=sort_headers
         )
@@ -200,6 +201,8 @@ class PyJWT:
         leeway: Union[float, timedelta],
         complete: bool = True,
     ) -> Any:
+        if options is not None and not isinstance(options, Mapping):
+            raise TypeError("options must be a dict")
         verify_signature = True if options is None else options.get("verify_signature", True)
         if verify is not None and verify != verify_signature:
             warnings.warn(
@@ -228,6 +231,8 @@ class PyJWT:
                 else validator.decode(token, verifier)
             )
         else:
+            # As PyJWT, the header is read even unverified: a malformed one is a DecodeError.
+            unverified_header(token)
             checks = merged["require"] or any(merged[name] for name in _CLAIM_CHECKS)  # type: ignore[literal-required]
             if checks:
                 validator = self._validator(merged, [], audience, issuer, subject, leeway)

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use pyo3::exceptions::{PyRecursionError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString};
 use serde_json::{Map, Value};
@@ -47,10 +48,19 @@ pub(crate) fn map_to_py<'py>(
     Ok(dict)
 }
 
-/// A token given as `str` or `bytes`, as PyJWT accepts it.
+/// A token given as `str` or `bytes`, as PyJWT accepts it. A `str` that cannot be UTF-8
+/// (a lone surrogate, as `json.loads` makes from `"\ud800"`) is a malformed token, refused
+/// with DecodeError like non-UTF-8 `bytes`, not a UnicodeEncodeError that escapes
+/// `except InvalidTokenError`.
 pub(crate) fn token<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     if let Ok(text) = obj.cast::<PyString>() {
-        return text.to_cow();
+        return text.to_cow().map_err(|err| {
+            if err.is_instance_of::<PyUnicodeEncodeError>(obj.py()) {
+                errors::raise(obj.py(), "DecodeError", "Invalid token: not UTF-8")
+            } else {
+                err
+            }
+        });
     }
     if let Ok(bytes) = obj.cast::<PyBytes>() {
         return match std::str::from_utf8(bytes.as_bytes()) {
@@ -93,6 +103,21 @@ pub(crate) fn json_text<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<C
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
         return text(obj, what);
     }
-    let dumped = obj.py().import("json")?.call_method1("dumps", (obj,))?;
+    let py = obj.py();
+    let dumped = py
+        .import("json")?
+        .call_method1("dumps", (obj,))
+        .map_err(|err| {
+            // Nesting deeper than Python's recursion limit: the core refuses far less anyway.
+            if err.is_instance_of::<PyRecursionError>(py) {
+                errors::raise(
+                    py,
+                    "InvalidKeyError",
+                    format!("{what} is nested too deeply"),
+                )
+            } else {
+                err
+            }
+        })?;
     Ok(Cow::Owned(dumped.extract::<String>()?))
 }
