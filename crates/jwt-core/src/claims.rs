@@ -9,7 +9,7 @@ use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Seq
 use serde::{Serialize, Serializer};
 
 use crate::error::Error;
-use crate::json::{self, Name};
+use crate::json::{self, Name, SmallList};
 
 /// Seconds since the Unix epoch, as JWT's `exp`, `nbf` and `iat` carry them.
 ///
@@ -118,10 +118,10 @@ pub struct RegisteredClaims {
 /// What validation reads of a claims object, borrowed from the payload where it can be.
 #[derive(Debug, Default)]
 pub(crate) struct ClaimsView<'a> {
-    pub(crate) names: Vec<Cow<'a, str>>,
+    pub(crate) names: SmallList<Cow<'a, str>, 8>,
     pub(crate) iss: Option<Cow<'a, str>>,
     pub(crate) sub: Option<Cow<'a, str>>,
-    pub(crate) aud: Option<Vec<Cow<'a, str>>>,
+    pub(crate) aud: Option<SmallList<Cow<'a, str>, 2>>,
     pub(crate) exp: Option<NumericDate>,
     pub(crate) nbf: Option<NumericDate>,
     pub(crate) iat: Option<NumericDate>,
@@ -264,7 +264,15 @@ impl<'de> Visitor<'de> for Skip {
 }
 
 /// `aud` as a list, whether the token wrote one string or an array of strings.
-struct AudienceView<'de>(Vec<Cow<'de, str>>);
+struct AudienceView<'de>(SmallList<Cow<'de, str>, 2>);
+
+impl<'de> AudienceView<'de> {
+    fn one(aud: Cow<'de, str>) -> Self {
+        let mut list = SmallList::default();
+        list.push(aud);
+        AudienceView(list)
+    }
+}
 
 impl<'de> Deserialize<'de> for AudienceView<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -275,13 +283,13 @@ impl<'de> Deserialize<'de> for AudienceView<'de> {
                 f.write_str("claim \"aud\" as a string or an array of strings")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(AudienceView(vec![Cow::Borrowed(v)]))
+                Ok(AudienceView::one(Cow::Borrowed(v)))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(AudienceView(vec![Cow::Owned(v.to_owned())]))
+                Ok(AudienceView::one(Cow::Owned(v.to_owned())))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut list = Vec::new();
+                let mut list = SmallList::default();
                 while let Some(Name(aud)) = seq.next_element::<Name<'de>>()? {
                     list.push(aud);
                 }
@@ -323,7 +331,7 @@ mod tests {
             br#"{"iss":"i","sub":"s","aud":["a","b"],"exp":10,"nbf":1,"iat":2.7,"x":{"y":[1]}}"#;
         let view = ClaimsView::parse(payload).unwrap();
         assert_eq!(view.iss.as_deref(), Some("i"));
-        assert_eq!(view.aud.as_ref().map(Vec::len), Some(2));
+        assert_eq!(view.aud.as_ref().map(|aud| aud.len()), Some(2));
         assert_eq!(view.iat, Some(NumericDate(2)));
         assert!(view.has("x") && !view.has("y"));
         for bad in [

@@ -7,7 +7,7 @@ use crate::crypto::KeySource;
 use crate::error::Error;
 use crate::header::Header;
 use crate::json;
-use crate::jws::Parsed;
+use crate::jws::{PAYLOAD_INLINE, Parsed};
 use crate::validation::Validation;
 
 /// A verified token: its header and its claims.
@@ -30,10 +30,10 @@ pub fn decode<T: DeserializeOwned>(
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
 ) -> Result<TokenData<T>, Error> {
-    let (header, payload) = verify(token, keys, validation)?;
-    let claims = serde_json::from_slice(&payload)
-        .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
-    Ok(TokenData { header, claims })
+    verify(token, keys, validation, |payload| {
+        serde_json::from_slice(payload)
+            .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))
+    })
 }
 
 /// [`decode`] into a JSON object, for callers without a claims type (the Python layer).
@@ -42,10 +42,9 @@ pub fn decode_json(
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
 ) -> Result<TokenData<Map<String, Value>>, Error> {
-    let (header, payload) = verify(token, keys, validation)?;
-    let claims = json::parse_unique_object(&payload)
-        .map_err(|err| Error::malformed(format!("claims: {err}")))?;
-    Ok(TokenData { header, claims })
+    verify(token, keys, validation, |payload| {
+        json::parse_unique_object(payload).map_err(|err| Error::malformed(format!("claims: {err}")))
+    })
 }
 
 /// [`decode`] that hands back the claims exactly as the token carries them: validated JSON
@@ -55,24 +54,32 @@ pub fn decode_raw(
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
 ) -> Result<TokenData<String>, Error> {
-    let (header, payload) = verify(token, keys, validation)?;
-    // The claims parsed as JSON, and JSON text is UTF-8, so this cannot fail; map it anyway.
-    let claims =
-        String::from_utf8(payload).map_err(|_| Error::malformed("claims are not UTF-8"))?;
-    Ok(TokenData { header, claims })
+    verify(token, keys, validation, |payload| {
+        // The claims parsed as JSON, and JSON text is UTF-8, so this cannot fail; map it anyway.
+        String::from_utf8(payload.to_vec()).map_err(|_| Error::malformed("claims are not UTF-8"))
+    })
 }
 
-fn verify(
+/// The whole verify path, then `claims` turns the validated payload into the caller's form.
+/// The payload is decoded into a stack buffer when it fits, so a typical token costs no
+/// allocation before the caller's own.
+fn verify<C>(
     token: &str,
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
-) -> Result<(Header, Vec<u8>), Error> {
+    claims: impl FnOnce(&[u8]) -> Result<C, Error>,
+) -> Result<TokenData<C>, Error> {
     let parsed = Parsed::new(token, validation.max_token_len)?;
     parsed.check_header(&validation.algorithms)?;
     validation.check_typ(&parsed.header)?;
-    let payload = parsed.verify_signature(keys)?;
-    validation.check_claims(&payload)?;
-    Ok((parsed.header, payload))
+    let (mut buffer, mut spill) = ([0; PAYLOAD_INLINE], Vec::new());
+    let payload = parsed.verify_signature(keys, &mut buffer, &mut spill)?;
+    validation.check_claims(payload)?;
+    let claims = claims(payload)?;
+    Ok(TokenData {
+        header: parsed.header,
+        claims,
+    })
 }
 
 #[cfg(test)]

@@ -22,9 +22,6 @@ pub fn encode(
         return Err(Error::malformed("claims must serialize to a JSON object"));
     }
     header.check_extensions()?;
-    let header_json = match (&header.kid, key.key_id()) {
-        (None, Some(kid)) => header.clone().with_kid(kid).to_json()?,
-        _ => header.to_json()?,
-    };
+    let header_json = header.to_json_with_kid(header.kid.as_deref().or(key.key_id()))?;
     jws::sign_parts(header.alg, &header_json, &payload, key)
 }

@@ -1,10 +1,21 @@
 //! The JOSE header: the members jwt-core acts on, typed, and every other member kept as JSON.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
 use crate::error::Error;
-use crate::json;
+use crate::json::{self, Name};
+
+/// The most members a header may have. Real headers carry a handful; the bound keeps a hostile
+/// header from costing more than a real one.
+pub const MAX_HEADER_MEMBERS: usize = 64;
+
+/// The longest `kid` accepted, in bytes. Key identifiers are short names or thumbprints.
+pub const MAX_KID_LEN: usize = 256;
 
 /// Header members defined by RFC 7515 §4.1; an extension may not list these in `crit`.
 const REGISTERED: [&str; 11] = [
@@ -97,28 +108,37 @@ impl Header {
 
     /// Parses a header's JSON bytes: an object with unique member names, a string `alg` that
     /// names a supported algorithm, and string (or string-array) typed members.
+    ///
+    /// One pass straight into the typed members: the JSON is read whole first (its syntax and
+    /// duplicate names are reported before anything else), then `alg`, then the typed members
+    /// in name order, as [`Header::merge`] judges them.
     pub(crate) fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let mut map = json::parse_unique_object(bytes)
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let members = Members::deserialize(&mut deserializer)
+            .and_then(|members| deserializer.end().map(|()| members))
             .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))?;
-        let alg = match map.remove("alg") {
-            Some(Value::String(name)) => name.parse::<Algorithm>()?,
-            Some(_) => return Err(Error::malformed("header member \"alg\" is not a string")),
-            None => return Err(Error::malformed("header has no \"alg\" member")),
-        };
-        let bare = Header {
-            alg,
-            typ: None,
-            cty: None,
-            kid: None,
-            crit: None,
-            extra: Map::new(),
-        };
-        bare.merge(map)
+        members.into_header()
     }
 
     /// The compact JSON this header encodes to: `alg`, `typ`, `cty`, `kid`, `crit`, then
     /// the extra members.
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
+        self.to_json_with_kid(self.kid.as_deref())
+    }
+
+    /// [`Header::to_json`] with `kid` in place of the header's own.
+    pub(crate) fn to_json_with_kid(&self, kid: Option<&str>) -> Result<Vec<u8>, Error> {
+        check_kid_len(kid)?;
+        let typed = [
+            self.typ.is_some(),
+            self.cty.is_some(),
+            kid.is_some(),
+            self.crit.is_some(),
+        ];
+        let count = 1 + typed.iter().filter(|set| **set).count() + self.extra.len();
+        if count > MAX_HEADER_MEMBERS {
+            return Err(too_many_members());
+        }
         if let Some(name) = REGISTERED_TYPED
             .iter()
             .find(|name| self.extra.contains_key(**name))
@@ -130,7 +150,11 @@ impl Header {
         let mut out = Vec::with_capacity(64);
         out.push(b'{');
         write_member(&mut out, "alg", self.alg.as_str())?;
-        let typed = [("typ", &self.typ), ("cty", &self.cty), ("kid", &self.kid)];
+        let typed = [
+            ("typ", self.typ.as_deref()),
+            ("cty", self.cty.as_deref()),
+            ("kid", kid),
+        ];
         for (name, value) in typed {
             if let Some(value) = value {
                 write_member(&mut out, name, value)?;
@@ -181,6 +205,186 @@ impl Header {
     }
 }
 
+/// A header's members as read in one pass: the typed ones as they came (strings borrowed from
+/// the input where they have no escapes), every other one kept as JSON.
+#[derive(Default)]
+struct Members<'de> {
+    alg: Option<Member<'de>>,
+    typ: Option<Member<'de>>,
+    cty: Option<Member<'de>>,
+    kid: Option<Member<'de>>,
+    crit: Option<Member<'de>>,
+    extra: Map<String, Value>,
+}
+
+/// A typed member's value: a string, or any other JSON value (checked for duplicate names
+/// within it, like every value), which is refused later with the member's name.
+enum Member<'de> {
+    Str(Cow<'de, str>),
+    Other(Value),
+}
+
+impl<'de> Members<'de> {
+    /// The judgement [`Header::merge`] makes, member by member in name order, after `alg`.
+    fn into_header(self) -> Result<Header, Error> {
+        let alg = match self.alg {
+            Some(Member::Str(name)) => name.parse::<Algorithm>()?,
+            Some(Member::Other(_)) => {
+                return Err(Error::malformed("header member \"alg\" is not a string"));
+            }
+            None => return Err(Error::malformed("header has no \"alg\" member")),
+        };
+        let crit = match self.crit {
+            None => None,
+            Some(Member::Other(Value::Array(items))) => {
+                let names = items.into_iter().map(|item| match item {
+                    Value::String(name) => Ok(name),
+                    _ => Err(Error::malformed(
+                        "header member \"crit\" holds a non-string",
+                    )),
+                });
+                Some(names.collect::<Result<_, _>>()?)
+            }
+            Some(_) => {
+                return Err(Error::malformed("header member \"crit\" is not an array"));
+            }
+        };
+        let string = |name: &str, member: Option<Member<'_>>| match member {
+            None => Ok(None),
+            Some(Member::Str(value)) => Ok(Some(value.into_owned())),
+            Some(Member::Other(_)) => Err(Error::malformed(format!(
+                "header member {name:?} is not a string"
+            ))),
+        };
+        let cty = string("cty", self.cty)?;
+        let kid = string("kid", self.kid)?;
+        check_kid_len(kid.as_deref())?;
+        let typ = string("typ", self.typ)?;
+        Ok(Header {
+            alg,
+            typ,
+            cty,
+            kid,
+            crit,
+            extra: self.extra,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Members<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut members = Members::default();
+        let mut count = 0_usize;
+        while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
+            count += 1;
+            if count > MAX_HEADER_MEMBERS {
+                return Err(de::Error::custom(format_args!(
+                    "more than {MAX_HEADER_MEMBERS} members"
+                )));
+            }
+            let slot = match name.as_ref() {
+                "alg" => &mut members.alg,
+                "typ" => &mut members.typ,
+                "cty" => &mut members.cty,
+                "kid" => &mut members.kid,
+                "crit" => &mut members.crit,
+                _ => {
+                    let value = access.next_value_seed(json::UniqueValue)?;
+                    if members.extra.contains_key(name.as_ref()) {
+                        return Err(duplicate(&name));
+                    }
+                    members.extra.insert(name.into_owned(), value);
+                    continue;
+                }
+            };
+            let value = access.next_value::<Member<'de>>()?;
+            if slot.is_some() {
+                return Err(duplicate(&name));
+            }
+            *slot = Some(value);
+        }
+        Ok(members)
+    }
+}
+
+fn check_kid_len(kid: Option<&str>) -> Result<(), Error> {
+    match kid {
+        Some(kid) if kid.len() > MAX_KID_LEN => Err(Error::malformed(format!(
+            "header member \"kid\" is {} bytes, over the limit of {MAX_KID_LEN}",
+            kid.len()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn too_many_members() -> Error {
+    Error::malformed(format!("header has more than {MAX_HEADER_MEMBERS} members"))
+}
+
+fn duplicate<E: de::Error>(name: &str) -> E {
+    E::custom(format_args!("duplicate member {name:?}"))
+}
+
+impl<'de> Deserialize<'de> for Member<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl<'de> Visitor<'de> for MemberVisitor {
+    type Value = Member<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Member::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Member::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Member::Str(Cow::Owned(v)))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Member::Other(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Member::Other(Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Member::Other(Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Member::Other(Value::from(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Member::Other(Value::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        json::UniqueValue.visit_seq(seq).map(Member::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        json::UniqueValue.visit_map(map).map(Member::Other)
+    }
+}
+
 /// The typed members, which `extra` may not repeat.
 const REGISTERED_TYPED: [&str; 5] = ["alg", "typ", "cty", "kid", "crit"];
 
@@ -221,6 +425,68 @@ mod tests {
         assert_eq!(header.extra.len(), 2);
         let round = Header::from_json(&header.to_json().unwrap()).unwrap();
         assert_eq!(round, header);
+    }
+
+    /// The two-step parse `from_json` replaced (a whole JSON map, then `merge`), kept to show
+    /// the one-pass parse accepts, refuses and reports exactly as it did.
+    fn reference(bytes: &[u8]) -> Result<Header, Error> {
+        let mut map = json::parse_unique_object(bytes)
+            .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))?;
+        let alg = match map.remove("alg") {
+            Some(Value::String(name)) => name.parse::<Algorithm>()?,
+            Some(_) => return Err(Error::malformed("header member \"alg\" is not a string")),
+            None => return Err(Error::malformed("header has no \"alg\" member")),
+        };
+        let mut bare = Header::new(alg);
+        bare.typ = None;
+        bare.merge(map)
+    }
+
+    #[test]
+    fn one_pass_parse_matches_the_two_step_parse() {
+        let cases = [
+            r#"{"alg":"HS256"}"#,
+            r#"{"alg":"ES256","typ":"JWT","kid":"k1","jwk":{"kty":"EC"},"x-n":[1,2]}"#,
+            r#"{"alg":"HS256","cty":"JWT","crit":["x"],"x":1}"#,
+            r#"{"\u0061lg":"HS256","t\u0079p":"a\"b"}"#,
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"alg":"HS256","\u0061lg":"HS256"}"#,
+            r#"{"alg":"HS256","x":1,"x":2}"#,
+            r#"{"alg":"HS256","typ":"a","typ":1}"#,
+            r#"{"alg":"HS256","typ":{"a":1,"a":2}}"#,
+            r#"{"alg":"HS256","x":{"a":1,"a":2}}"#,
+            r#"{"alg":1,"typ":{"a":1,"a":2}}"#,
+            r#"{"alg":"none","kid":1}"#,
+            r#"{"alg":"HS999","kid":1}"#,
+            r#"{"alg":["HS256"]}"#,
+            r#"{"alg":null}"#,
+            r#"{"typ":"JWT"}"#,
+            r#"{"alg":"HS256","typ":1,"kid":2,"cty":3,"crit":4}"#,
+            r#"{"alg":"HS256","typ":1,"kid":2,"cty":3}"#,
+            r#"{"alg":"HS256","typ":1,"kid":2}"#,
+            r#"{"alg":"HS256","crit":[1]}"#,
+            r#"{"alg":"HS256","crit":"b64"}"#,
+            r#"{"alg":"HS256","crit":[]}"#,
+            r#"{"alg":"HS256","typ":null}"#,
+            r#"{"alg":"HS256","typ":true,"kid":1.5}"#,
+            r#"{"alg":"HS256"} x"#,
+            r#"{"alg":"HS256""#,
+            r#"["HS256"]"#,
+            r#""HS256""#,
+            "",
+            r#"{"alg":"HS256","b64":false}"#,
+        ];
+        for case in cases {
+            let render = |result: Result<Header, Error>| match result {
+                Ok(header) => format!("ok {header:?}"),
+                Err(err) => format!("{:?}: {err}", err.kind()),
+            };
+            assert_eq!(
+                render(Header::from_json(case.as_bytes())),
+                render(reference(case.as_bytes())),
+                "{case}"
+            );
+        }
     }
 
     #[test]
@@ -302,6 +568,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn limits_hold_on_the_way_out_too() {
+        let long = Header::new(Algorithm::HS256).with_kid("k".repeat(MAX_KID_LEN + 1));
+        assert_eq!(long.to_json().unwrap_err().kind(), ErrorKind::Malformed);
+        assert!(
+            Header::new(Algorithm::HS256)
+                .with_kid("k".repeat(MAX_KID_LEN))
+                .to_json()
+                .is_ok()
+        );
+        let mut wide = Header::new(Algorithm::HS256);
+        for i in 0..MAX_HEADER_MEMBERS {
+            wide.extra.insert(format!("x{i}"), Value::from(i));
+        }
+        assert_eq!(wide.to_json().unwrap_err().kind(), ErrorKind::Malformed);
     }
 
     #[test]

@@ -33,6 +33,52 @@ impl<'de> Deserialize<'de> for Name<'de> {
     }
 }
 
+/// A short list kept on the stack, moved to the heap only when it outgrows `N` items: the
+/// member names of a typical claims object, say, cost no allocation.
+#[derive(Debug)]
+pub(crate) struct SmallList<T, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    heap: Vec<T>,
+}
+
+impl<T: Default, const N: usize> Default for SmallList<T, N> {
+    fn default() -> Self {
+        SmallList {
+            inline: std::array::from_fn(|_| T::default()),
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+}
+
+impl<T: Default, const N: usize> SmallList<T, N> {
+    pub(crate) fn push(&mut self, item: T) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = item;
+                self.len += 1;
+                return;
+            }
+            self.heap.reserve(N.saturating_mul(2));
+            self.heap.extend(self.inline.iter_mut().map(std::mem::take));
+        }
+        self.heap.push(item);
+    }
+}
+
+impl<T, const N: usize> std::ops::Deref for SmallList<T, N> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        if self.heap.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.heap
+        }
+    }
+}
+
 /// Fails when `names` holds the same name twice. Small objects (the usual case) are checked
 /// pairwise without allocating; large ones are sorted.
 pub(crate) fn find_duplicate<'a>(names: &'a [Cow<'_, str>]) -> Option<&'a str> {
@@ -53,7 +99,7 @@ pub(crate) fn find_duplicate<'a>(names: &'a [Cow<'_, str>]) -> Option<&'a str> {
 }
 
 /// Deserializes any JSON value, refusing duplicate member names in every object within it.
-struct UniqueValue;
+pub(crate) struct UniqueValue;
 
 impl<'de> DeserializeSeed<'de> for UniqueValue {
     type Value = Value;
@@ -156,6 +202,26 @@ mod tests {
         assert_eq!(find_duplicate(&large), Some("m0"));
         let unique: Vec<Cow<'_, str>> = (0..40).map(|i| Cow::Owned(format!("m{i}"))).collect();
         assert_eq!(find_duplicate(&unique), None);
+    }
+
+    #[test]
+    fn small_lists_spill_to_the_heap_in_order() {
+        let mut list = SmallList::<usize, 3>::default();
+        assert!(list.is_empty());
+        for i in 0..10 {
+            list.push(i);
+            assert_eq!(&list[..], (0..=i).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn numbers_round_trip_exactly() {
+        // Found by fuzzing: without serde_json's `float_roundtrip` this parses one ulp off.
+        let text = br#"{"x":2.3333333333333334e+17,"y":0.1,"z":1e-300}"#;
+        let parsed = parse_unique_object(text).unwrap();
+        let again = parse_unique_object(&serde_json::to_vec(&parsed).unwrap()).unwrap();
+        assert_eq!(parsed, again);
+        assert_eq!(parsed["x"].as_f64(), Some(2.333_333_333_333_333_4e17));
     }
 
     #[test]

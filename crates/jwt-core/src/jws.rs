@@ -41,7 +41,7 @@ pub fn verify(
 ) -> Result<Verified, Error> {
     let parsed = Parsed::new(token, max_len)?;
     parsed.check_header(algorithms)?;
-    let payload = parsed.verify_signature(keys)?;
+    let payload = parsed.verify_signature_to_vec(keys)?;
     Ok(Verified {
         header: parsed.header,
         payload,
@@ -55,7 +55,11 @@ pub(crate) fn sign_parts(
     payload: &[u8],
     key: &(impl Signer + ?Sized),
 ) -> Result<String, Error> {
-    let mut token = String::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    let capacity = encoded_len(header_json.len())
+        + encoded_len(payload.len())
+        + encoded_len(max_signature_len(alg))
+        + 2;
+    let mut token = String::with_capacity(capacity);
     base64url::encode_into(header_json, &mut token);
     token.push('.');
     base64url::encode_into(payload, &mut token);
@@ -64,6 +68,36 @@ pub(crate) fn sign_parts(
     base64url::encode_into(&signature, &mut token);
     Ok(token)
 }
+
+/// The length of `len` bytes in base64url without padding.
+fn encoded_len(len: usize) -> usize {
+    len / 3 * 4 + (len % 3 * 4).div_ceil(3)
+}
+
+/// The longest signature `alg` makes with a key that can sign: RSA keys sign up to 4096 bits
+/// (larger ones only verify).
+fn max_signature_len(alg: Algorithm) -> usize {
+    match alg {
+        Algorithm::HS256 => 32,
+        Algorithm::HS384 => 48,
+        Algorithm::HS512 => 64,
+        Algorithm::ES256 | Algorithm::EdDSA => 64,
+        Algorithm::ES384 => 96,
+        Algorithm::RS256
+        | Algorithm::RS384
+        | Algorithm::RS512
+        | Algorithm::PS256
+        | Algorithm::PS384
+        | Algorithm::PS512 => 512,
+    }
+}
+
+/// Room on the stack for a typical header (decoded) and the verified payload; larger ones go
+/// to the heap.
+const HEADER_INLINE: usize = 256;
+pub(crate) const PAYLOAD_INLINE: usize = 1024;
+/// Room for every signature a key that can sign makes (RSA up to 4096 bits).
+const SIGNATURE_INLINE: usize = 512;
 
 /// A token's three segments, still encoded: steps 1 and 2 of the verify path.
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +159,9 @@ pub(crate) struct Parsed<'t> {
 impl<'t> Parsed<'t> {
     pub(crate) fn new(token: &'t str, max_len: usize) -> Result<Self, Error> {
         let segments = Segments::split(token, max_len)?;
-        let header = Header::from_json(&base64url::decode(segments.header, "header")?)?;
+        let (mut buffer, mut spill) = ([0; HEADER_INLINE], Vec::new());
+        let header = base64url::decode_with(segments.header, "header", &mut buffer, &mut spill)?;
+        let header = Header::from_json(header)?;
         Ok(Parsed { header, segments })
     }
 
@@ -151,22 +187,42 @@ impl<'t> Parsed<'t> {
     }
 
     /// Steps 4 to 6: pick the key (bound to its family), check the signature over the
-    /// original bytes, and only then decode the payload.
-    pub(crate) fn verify_signature(
+    /// original bytes, and only then decode the payload, into `buffer` if it fits there (see
+    /// [`PAYLOAD_INLINE`]) and else into `spill`.
+    pub(crate) fn verify_signature<'b>(
         &self,
         keys: &(impl KeySource + ?Sized),
-    ) -> Result<Vec<u8>, Error> {
+        buffer: &'b mut [u8],
+        spill: &'b mut Vec<u8>,
+    ) -> Result<&'b [u8], Error> {
         let key = keys.select(self.header.alg, self.header.kid.as_deref())?;
         if self.segments.signature.is_empty() {
             return Err(Error::malformed("signature segment is empty"));
         }
-        let signature = base64url::decode(self.segments.signature, "signature")?;
+        let (mut signature_buffer, mut signature_spill) = ([0; SIGNATURE_INLINE], Vec::new());
+        let signature = base64url::decode_with(
+            self.segments.signature,
+            "signature",
+            &mut signature_buffer,
+            &mut signature_spill,
+        )?;
         key.verify(
             self.header.alg,
             self.segments.signing_input.as_bytes(),
-            &signature,
+            signature,
         )?;
-        base64url::decode(self.segments.payload, "payload")
+        base64url::decode_with(self.segments.payload, "payload", buffer, spill)
+    }
+
+    /// [`Parsed::verify_signature`] with the payload in a vector of its own.
+    pub(crate) fn verify_signature_to_vec(
+        &self,
+        keys: &(impl KeySource + ?Sized),
+    ) -> Result<Vec<u8>, Error> {
+        let mut payload = Vec::new();
+        // No buffer: every non-empty payload lands in `payload`, and an empty one is empty.
+        self.verify_signature(keys, &mut [], &mut payload)?;
+        Ok(payload)
     }
 }
 
@@ -218,6 +274,17 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::AlgorithmNotAllowed);
         let padded = good.replacen('.', "=.", 1);
         assert_eq!(kind(&padded, &hs), ErrorKind::Malformed);
+    }
+
+    #[test]
+    fn encoded_lengths_are_exact() {
+        for len in 0..100 {
+            assert_eq!(
+                encoded_len(len),
+                base64::encoded_len(len, false).unwrap(),
+                "{len}"
+            );
+        }
     }
 
     #[test]

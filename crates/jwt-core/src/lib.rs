@@ -88,5 +88,5 @@ pub use crypto::{KeySource, Signer, Verifier};
 pub use decode::{TokenData, decode, decode_json, decode_raw};
 pub use encode::encode;
 pub use error::{Error, ErrorKind, Result};
-pub use header::Header;
+pub use header::{Header, MAX_HEADER_MEMBERS, MAX_KID_LEN};
 pub use validation::{DEFAULT_MAX_TOKEN_LEN, Validation};

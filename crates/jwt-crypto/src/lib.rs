@@ -80,6 +80,6 @@ pub use key::Key;
 // jwt-core's whole API, so a Rust service needs this one dependency.
 pub use jwt_core::{
     Algorithm, Audience, DEFAULT_MAX_TOKEN_LEN, Error, ErrorKind, Header, KeyFamily, KeySource,
-    NumericDate, RegisteredClaims, Result, Signer, TokenData, Validation, Verifier, crypto,
-    dangerous, decode, decode_json, decode_raw, encode, jws,
+    MAX_HEADER_MEMBERS, MAX_KID_LEN, NumericDate, RegisteredClaims, Result, Signer, TokenData,
+    Validation, Verifier, crypto, dangerous, decode, decode_json, decode_raw, encode, jws,
 };
