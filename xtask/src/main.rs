@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: jwtkit's build, test and benchmark orchestration, in Rust rather than
 //! shell so it runs the same everywhere (the cargo-xtask pattern).
 
+mod bench;
 mod bench_python;
 mod c;
 mod ctest;
@@ -23,6 +24,7 @@ tasks:
                    forged, expired and unsigned tokens refused by all three
   test             formatting, clippy, and every test of every layer (what CI runs)
   test-c           only the C suite (part of `test`)
+  bench [--quick]  Rust, C benchmarks beside the peers; writes BENCHMARKS.md and benches/chart.svg
   c [--install --prefix DIR]
                    build libjwtkit.so/.a and jwtkit.pc (under target/jwtkit-c, or DIR)
   header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("test-c") => ctest::run(),
+        Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("c") => c::run(args.get(1..).unwrap_or_default()),
         Some("header") => header::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("wheel") => python::wheel().map(|path| println!("==> {}", path.display())),
