@@ -816,7 +816,7 @@ impl Report {
              (claims handed back as JSON), against libjwt's `jwt_decode` plus the `alg`, `exp`, \
              `iss` and `aud` checks a libjwt 1.10 caller must write, and against the Rust call \
              beneath `jwtkit_verify` (`decode_raw`, from the criterion run above). Median of \
-             alternating batches, ns per verify.\n"
+             alternating batches, µs per verify.\n"
         );
         if let Some(why) = &self.c.libjwt_missing {
             let _ = writeln!(md, "**{why}.**\n");
