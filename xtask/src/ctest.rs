@@ -143,6 +143,9 @@ fn readme_program() -> Result<String, String> {
         .and_then(|(_, rest)| rest.split_once("```"))
         .map(|(code, _)| code)
         .ok_or("README's C quick start has no code block")?;
+    if code.trim().lines().count() > 15 {
+        return Err("README's C quick start is over 15 lines".to_owned());
+    }
     Ok(format!(
         "{code}\n/* Appended by the test: read the key file, check the token. */\n#include <stdlib.h>\n\
          int main(int argc, char **argv) {{\n    static char pem[16384];\n    FILE *file;\n    size_t len;\n    \
