@@ -1,5 +1,7 @@
 //! Reading a token without verifying it. For inspection and routing only (which key set,
 //! which tenant): nothing read here may be trusted, so every function says so in its name.
+//! The token must still be well formed, signature segment included (strict base64url, which
+//! an unsigned `alg: none` token's empty signature is), as PyJWT also requires.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -15,13 +17,16 @@ use crate::validation::DEFAULT_MAX_TOKEN_LEN;
 /// The header of `token`, parsed as strictly as the verify path parses it, but with no
 /// signature check.
 pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
-    Ok(Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?.header)
+    let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
+    check_signature_encoding(parsed.signature_segment())?;
+    Ok(parsed.header)
 }
 
 /// The header of `token` as a JSON object, whatever its `alg` says (even `none`): for tools
 /// that show a token to a person. Base64url and member names are still checked strictly.
 pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
+    check_signature_encoding(segments.signature)?;
     let header = base64url::decode(segments.header, "header")?;
     json::parse_unique_object(&header)
         .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))
@@ -31,6 +36,7 @@ pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, 
 /// tools that show a token to a person. No signature check, no claim validation.
 pub fn decode_claims_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
+    check_signature_encoding(segments.signature)?;
     let claims = base64url::decode(segments.payload, "payload")?;
     json::parse_unique_object(&claims).map_err(|err| Error::malformed(format!("claims: {err}")))
 }
@@ -38,6 +44,7 @@ pub fn decode_claims_json_unverified(token: &str) -> Result<Map<String, Value>, 
 /// The header and claims of `token` with no signature check and no claim validation.
 pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T>, Error> {
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
+    check_signature_encoding(parsed.signature_segment())?;
     let payload = base64url::decode(parsed.payload_segment(), "payload")?;
     let object = json::parse_unique_object(&payload)
         .map_err(|err| Error::malformed(format!("claims: {err}")))?;
@@ -47,4 +54,9 @@ pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T
         header: parsed.header,
         claims,
     })
+}
+
+/// The signature segment is not checked here, but it must be strict base64url all the same.
+fn check_signature_encoding(signature: &str) -> Result<(), Error> {
+    base64url::decode(signature, "signature").map(|_| ())
 }

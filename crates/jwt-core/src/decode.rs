@@ -190,12 +190,23 @@ mod tests {
         let data: TokenData<Map<String, Value>> = dangerous::decode_unverified(&token).unwrap();
         assert_eq!(data.claims["sub"], "u");
         assert!(dangerous::decode_header_unverified("e30.e30.e30").is_err());
-        let none = "eyJhbGciOiJub25lIn0.e30.x";
+        let none = "eyJhbGciOiJub25lIn0.e30.";
         assert!(dangerous::decode_header_unverified(none).is_err());
         assert_eq!(
             dangerous::decode_header_json_unverified(none).unwrap()["alg"],
             "none"
         );
+        assert!(
+            dangerous::decode_claims_json_unverified(none)
+                .unwrap()
+                .is_empty()
+        );
+        // The signature is not checked, but it must still be strict base64url.
+        let nul = format!("{token}\0");
+        assert!(dangerous::decode_header_unverified(&nul).is_err());
+        assert!(dangerous::decode_header_json_unverified(&nul).is_err());
+        assert!(dangerous::decode_claims_json_unverified(&nul).is_err());
+        assert!(dangerous::decode_unverified::<Map<String, Value>>(&nul).is_err());
     }
 
     #[test]

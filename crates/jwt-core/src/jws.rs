@@ -165,6 +165,11 @@ impl<'t> Parsed<'t> {
         Ok(Parsed { header, segments })
     }
 
+    /// The signature segment, still encoded.
+    pub(crate) fn signature_segment(&self) -> &'t str {
+        self.segments.signature
+    }
+
     /// The payload segment, still encoded.
     pub(crate) fn payload_segment(&self) -> &'t str {
         self.segments.payload
