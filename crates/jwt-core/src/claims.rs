@@ -8,6 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
 
+use serde_json::{Map, Value};
+
 use crate::error::Error;
 use crate::json::{self, Name, SmallList};
 
@@ -142,6 +144,14 @@ impl<'a> ClaimsView<'a> {
             )));
         }
         Ok(view)
+    }
+
+    /// Reads the registered claims of an already parsed claims object (whose member names
+    /// [`json::parse_unique_object`] has already checked), without parsing the text again.
+    pub(crate) fn from_object(claims: &'a Map<String, Value>) -> Result<Self, Error> {
+        ViewSeed
+            .deserialize(claims)
+            .map_err(|err| Error::malformed(format!("claims: {err}")))
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {

@@ -31,6 +31,7 @@ pub fn decode<T: DeserializeOwned>(
     validation: &Validation,
 ) -> Result<TokenData<T>, Error> {
     verify(token, keys, validation, |payload| {
+        validation.check_claims(payload)?;
         serde_json::from_slice(payload)
             .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))
     })
@@ -42,8 +43,12 @@ pub fn decode_json(
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
 ) -> Result<TokenData<Map<String, Value>>, Error> {
+    // One parse: the claims object is checked as it is, not read again from the text.
     verify(token, keys, validation, |payload| {
-        json::parse_unique_object(payload).map_err(|err| Error::malformed(format!("claims: {err}")))
+        let claims = json::parse_unique_object(payload)
+            .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+        validation.check_claims_object(&claims)?;
+        Ok(claims)
     })
 }
 
@@ -55,12 +60,14 @@ pub fn decode_raw(
     validation: &Validation,
 ) -> Result<TokenData<String>, Error> {
     verify(token, keys, validation, |payload| {
+        validation.check_claims(payload)?;
         // The claims parsed as JSON, and JSON text is UTF-8, so this cannot fail; map it anyway.
         String::from_utf8(payload.to_vec()).map_err(|_| Error::malformed("claims are not UTF-8"))
     })
 }
 
-/// The whole verify path, then `claims` turns the validated payload into the caller's form.
+/// The whole verify path up to the signature, then `claims` checks the payload's claims and
+/// turns it into the caller's form (each caller checks in the way that parses least).
 /// The payload is decoded into a stack buffer when it fits, so a typical token costs no
 /// allocation before the caller's own.
 fn verify<C>(
@@ -74,7 +81,6 @@ fn verify<C>(
     validation.check_typ(&parsed.header)?;
     let (mut buffer, mut spill) = ([0; PAYLOAD_INLINE], Vec::new());
     let payload = parsed.verify_signature(keys, &mut buffer, &mut spill)?;
-    validation.check_claims(payload)?;
     let claims = claims(payload)?;
     Ok(TokenData {
         header: parsed.header,

@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::{Map, Value};
+
 use crate::algorithm::Algorithm;
 use crate::claims::{ClaimsView, NumericDate};
 use crate::error::Error;
@@ -207,7 +209,15 @@ impl Validation {
     /// these rules. The verify path calls it once the signature has checked; call it directly
     /// only for claims you have verified some other way (or knowingly not at all).
     pub fn check_claims(&self, payload: &[u8]) -> Result<(), Error> {
-        let claims = ClaimsView::parse(payload)?;
+        self.check_view(&ClaimsView::parse(payload)?)
+    }
+
+    /// [`Validation::check_claims`] on claims already parsed into an object.
+    pub(crate) fn check_claims_object(&self, claims: &Map<String, Value>) -> Result<(), Error> {
+        self.check_view(&ClaimsView::from_object(claims)?)
+    }
+
+    fn check_view(&self, claims: &ClaimsView<'_>) -> Result<(), Error> {
         if let Some(missing) = self.required.iter().find(|name| !claims.has(name)) {
             return Err(Error::MissingClaim(missing.clone()));
         }
