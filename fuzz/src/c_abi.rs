@@ -99,11 +99,8 @@ fn validator(strict: bool) -> *const jwtkit_validator {
                 "set_leeway",
             );
             ok(
-                jwtkit_validator_builder_set_checks(
-                    builder,
-                    JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF | JWTKIT_CHECK_IAT | JWTKIT_CHECK_AUD,
-                ),
-                "set_checks",
+                jwtkit_validator_builder_enable_checks(builder, JWTKIT_CHECK_IAT),
+                "enable_checks",
             );
         } else {
             ok(
@@ -113,9 +110,10 @@ fn validator(strict: bool) -> *const jwtkit_validator {
         }
         let mut validator = ptr::null();
         ok(
-            jwtkit_validator_builder_build(builder, &mut validator),
+            jwtkit_validator_builder_build(&mut builder, &mut validator),
             "build",
         );
+        assert!(builder.is_null(), "build leaves the builder pointer set");
         validator
     }
 }
@@ -192,6 +190,15 @@ fn verify(
         let text = unsafe { CStr::from_ptr(claims) }.to_str().unwrap();
         let value: serde_json::Value = serde_json::from_str(text).unwrap();
         assert!(value.is_object());
+        // Reading a claim a token chose is never an internal error: a `sub` that is missing,
+        // not a string, or holds a NUL has a status of its own.
+        let mut sub: *mut c_char = ptr::null_mut();
+        // SAFETY: the NUL-terminated claims from jwtkit, a NUL-terminated name, a writable out.
+        let status = unsafe { jwtkit_claims_get_string(claims, c"sub".as_ptr(), &mut sub) };
+        check_status(status);
+        assert_eq!(status == JWTKIT_OK, !sub.is_null());
+        // SAFETY: NULL or a string from jwtkit, freed once.
+        unsafe { jwtkit_string_free(sub) };
         // SAFETY: a string from jwtkit, freed once.
         unsafe { jwtkit_string_free(claims) };
     } else {
@@ -201,11 +208,18 @@ fn verify(
 }
 
 /// Every status has a name, an error has a message, and no input is an internal error. A
-/// token is attacker input: whatever its bytes, it is never an invalid argument (non-UTF-8 is
-/// a malformed token). Key loaders may call non-UTF-8 text an invalid argument.
+/// token is attacker input: whatever its bytes, a failure is a rejection (1xx or 2xx), never
+/// an invalid argument (non-UTF-8 is a malformed token) nor a key error a service would
+/// answer with 500. Key loaders may call non-UTF-8 text an invalid argument.
 fn check_status(status: jwtkit_status) {
     check_loader_status(status);
-    assert_ne!(status, JWTKIT_ERR_INVALID_ARGUMENT, "{}", last_error());
+    assert!(
+        status == JWTKIT_OK || jwtkit_status_is_rejection(status) != 0,
+        "a token caused {:?}: {}",
+        // SAFETY: jwtkit_status_str returns a static NUL-terminated string.
+        unsafe { CStr::from_ptr(jwtkit_status_str(status)) },
+        last_error()
+    );
 }
 
 /// The check for calls whose inputs are the caller's own (keys, claims, headers to sign).
@@ -346,6 +360,9 @@ fn load_keys(data: &[u8]) {
     let status = unsafe { jwtkit_keyset_from_jwks(json.as_ptr(), &mut set) };
     check_loader_status(status);
     assert_eq!(status == JWTKIT_OK, !set.is_null());
+    if !set.is_null() {
+        check_skipped(set);
+    }
     // SAFETY: NULL or a live set, freed once.
     unsafe { jwtkit_keyset_free(set) };
 }
@@ -364,4 +381,29 @@ fn check_loaded(status: jwtkit_status, key: *const jwtkit_key) {
     }
     // SAFETY: NULL or a live key, freed once.
     unsafe { jwtkit_key_free(key) };
+}
+
+/// Every key a loaded set skipped has a reason, and the count bounds the index.
+fn check_skipped(set: *const jwtkit_keyset) {
+    let mut count = 0usize;
+    // SAFETY: a live set and a writable out-pointer.
+    ok(
+        unsafe { jwtkit_keyset_skipped_count(set, &mut count) },
+        "keyset_skipped_count",
+    );
+    for index in 0..=count {
+        let mut reason: *mut c_char = ptr::null_mut();
+        // SAFETY: a live set and a writable out-pointer.
+        let status = unsafe { jwtkit_keyset_skipped_reason(set, index, &mut reason) };
+        if index < count {
+            ok(status, "keyset_skipped_reason");
+            // SAFETY: on success, a NUL-terminated string from jwtkit.
+            assert!(!unsafe { CStr::from_ptr(reason) }.is_empty());
+        } else {
+            assert_eq!(status, JWTKIT_ERR_INVALID_ARGUMENT);
+            assert!(reason.is_null());
+        }
+        // SAFETY: NULL or a string from jwtkit, freed once.
+        unsafe { jwtkit_string_free(reason) };
+    }
 }

@@ -48,7 +48,8 @@ fn vector_key(name: &str) -> Key {
     }
 }
 
-/// The JWK set the vectors call `service-jwks` (one key per family, each with a `kid`), as text.
+/// The JWK set the vectors call `service-jwks` (one public key per asymmetric family, each with
+/// a `kid`; a published set never holds secrets), as text.
 pub fn service_jwks() -> String {
     let file: Value = serde_json::from_str(ALGORITHMS).unwrap();
     file["keys"]["service-jwks"]["jwks"].to_string()
@@ -241,7 +242,10 @@ fn check_header(token: &str) {
         // (serde_json's `float_roundtrip`, which the fuzzer showed is needed).
         let again = header.to_json().unwrap();
         let wrapped = format!("{}.e30.c2ln", URL_SAFE_NO_PAD.encode(&again));
-        assert_eq!(dangerous::decode_header_unverified(&wrapped).unwrap(), header);
+        assert_eq!(
+            dangerous::decode_header_unverified(&wrapped).unwrap(),
+            header
+        );
     }
 }
 

@@ -146,6 +146,15 @@ fn readme_program() -> Result<String, String> {
     if code.trim().lines().count() > 15 {
         return Err("README's C quick start is over 15 lines".to_owned());
     }
+    let header = std::fs::read_to_string(crate::header::header_path())
+        .map_err(|err| format!("reading jwtkit.h: {err}"))?;
+    let unchecked = unchecked_status_calls(code, &header);
+    if !unchecked.is_empty() {
+        return Err(format!(
+            "README's C quick start ignores the status of {}",
+            unchecked.join(", ")
+        ));
+    }
     Ok(format!(
         "{code}\n/* Appended by the test: read the key file, check the token. */\n#include <stdlib.h>\n\
          int main(int argc, char **argv) {{\n    static char pem[16384];\n    FILE *file;\n    size_t len;\n    \
@@ -153,6 +162,34 @@ fn readme_program() -> Result<String, String> {
          len = fread(pem, 1, sizeof pem - 1, file);\n    fclose(file);\n    pem[len] = '\\0';\n    \
          return check(pem, argv[2]) ? 0 : 1;\n}}\n"
     ))
+}
+
+/// The calls in `code` to functions that return a `jwtkit_status` (as `header` declares them)
+/// made as bare statements, so that their status is dropped: code that people copy must check
+/// every status.
+fn unchecked_status_calls(code: &str, header: &str) -> Vec<String> {
+    let fallible: Vec<&str> = header
+        .lines()
+        .filter_map(|line| line.strip_prefix("jwtkit_status "))
+        .filter_map(|rest| rest.split_once('(').map(|(name, _)| name))
+        .collect();
+    let mut unchecked = Vec::new();
+    for line in code.lines() {
+        for name in &fallible {
+            let call = format!("{name}(");
+            for (at, _) in line.match_indices(&call) {
+                let before = line[..at].trim_end();
+                // Only an identifier's start counts (not `my_jwtkit_verify(`).
+                if before.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                if before.is_empty() || before.ends_with([';', '{', '}']) {
+                    unchecked.push((*name).to_owned());
+                }
+            }
+        }
+    }
+    unchecked
 }
 
 /// Runs the README's C quick start with a fresh RS256 token and a tampered one.
@@ -363,4 +400,39 @@ fn run_example(example: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unchecked_status_calls;
+
+    const HEADER: &str = "jwtkit_status jwtkit_key_from_pem(const uint8_t *pem,\n\
+                          void jwtkit_key_free(const jwtkit_key *key);\n\
+                          jwtkit_status jwtkit_verify(const jwtkit_validator *validator,\n";
+
+    #[test]
+    fn a_dropped_status_is_found() {
+        let code = "    jwtkit_key_from_pem(p, n, &key);   /* once */\n\
+                    x = 1; jwtkit_verify(v, k, t, n, &c);\n\
+                    jwtkit_key_free(key);\n";
+        assert_eq!(
+            unchecked_status_calls(code, HEADER),
+            ["jwtkit_key_from_pem", "jwtkit_verify"]
+        );
+    }
+
+    #[test]
+    fn a_used_status_is_not() {
+        let code = "    jwtkit_status s = jwtkit_key_from_pem(p, n, &key);\n\
+                    if (s == JWTKIT_OK) s = jwtkit_verify(v, k, t, n, &c);\n\
+                    return jwtkit_verify(v, k, t, n, &c) == JWTKIT_OK;\n\
+                    my_jwtkit_verify(v);\n";
+        assert!(unchecked_status_calls(code, HEADER).is_empty());
+    }
+
+    /// The README as committed passes its own check.
+    #[test]
+    fn the_readme_quick_start_checks_every_status() {
+        super::readme_program().unwrap();
+    }
 }

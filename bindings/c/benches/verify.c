@@ -134,11 +134,8 @@ static void setup(struct input *in, const char *dir) {
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_new(&in->alg, 1, &builder);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_issuer(builder, ISSUER);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_audience(builder, AUDIENCE);
-    if (status == JWTKIT_OK) {
-        status = jwtkit_validator_builder_build(builder, &in->validator);
-        builder = NULL;
-    }
-    jwtkit_validator_builder_free(builder);
+    if (status == JWTKIT_OK) status = jwtkit_validator_builder_build(&builder, &in->validator);
+    jwtkit_validator_builder_free(builder); /* NULL once built */
     if (status != JWTKIT_OK) {
         fprintf(stderr, "verify: %s setup: %s\n", in->name, jwtkit_last_error_message());
         exit(1);

@@ -54,10 +54,8 @@ int main(int argc, char **argv) {
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_new(algs, 2, &builder);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_issuer(builder, "https://login.example");
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_audience(builder, "orders-api");
-    if (status == JWTKIT_OK) {
-        status = jwtkit_validator_builder_build(builder, &validator); /* consumes the builder */
-        builder = NULL;
-    }
+    /* build consumes the builder and sets it to NULL, so the free is safe either way. */
+    if (status == JWTKIT_OK) status = jwtkit_validator_builder_build(&builder, &validator);
     jwtkit_validator_builder_free(builder);
     if (status != JWTKIT_OK) {
         fprintf(stderr, "setup failed: %s\n", jwtkit_last_error_message());

@@ -8,11 +8,15 @@
 
 /* Conventions: receiver first, then inputs, then outputs (`*_out`, written only on success).
  * Every fallible call returns a jwtkit_status; jwtkit_last_error_message() says why it failed.
+ * Status ranges: 1xx the token, 2xx its claims, 3xx the caller's keys, 9xx the call itself.
+ * A token can cause only 1xx and 2xx values (jwtkit_status_is_rejection() is nonzero for
+ * them): answer those with 401, and treat 3xx and 9xx as configuration or programming errors.
  * Handles are immutable once built and may be shared across threads without locks.
  * Strings returned by jwtkit are freed with jwtkit_string_free(), never free(). */
 
 /**
- * The library's major version; the `.so.0` ABI only ever grows within one major version.
+ * The library's major version. From 1.0 on, the ABI only ever grows within one major
+ * version; before the first release (0.x) it may still change.
  */
 #define JWTKIT_VERSION_MAJOR 0
 
@@ -42,7 +46,9 @@
 #define JWTKIT_CHECK_IAT 4
 
 /**
- * Check `aud` (on by default): with no audience added, a token carrying `aud` is refused.
+ * Check `aud` (on by default). With no audience added, a token carrying `aud` is refused;
+ * with one added, the token's `aud` must name it. Disabling it accepts any `aud`, for callers
+ * that check audiences themselves, and so cannot be combined with an added audience.
  */
 #define JWTKIT_CHECK_AUD 8
 
@@ -69,13 +75,14 @@ typedef struct jwtkit_validator jwtkit_validator;
 
 /**
  * A validator under construction. Mutable, for one thread; `jwtkit_validator_builder_build`
- * consumes it.
+ * consumes it and sets the caller's pointer to NULL.
  */
 typedef struct jwtkit_validator_builder jwtkit_validator_builder;
 
 /**
  * The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value.
- * 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself.
+ * 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself. Every status a token
+ * can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them apart.
  */
 typedef uint32_t jwtkit_status;
 
@@ -105,7 +112,8 @@ typedef uint32_t jwtkit_alg;
 #define JWTKIT_ERR_SIGNATURE 102
 
 /**
- * The `alg` is not in the allow-list, is unknown, or is not of the key's family.
+ * The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more of
+ * an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
  */
 #define JWTKIT_ERR_ALGORITHM 103
 
@@ -113,6 +121,13 @@ typedef uint32_t jwtkit_alg;
  * The header's `typ` is not the expected one.
  */
 #define JWTKIT_ERR_TYPE 104
+
+/**
+ * No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
+ * shared by two keys). The token chose the `kid` and `alg`, so this is a rejection, not a
+ * key error (it was 301 until the ranges were settled).
+ */
+#define JWTKIT_ERR_KEY_NOT_FOUND 105
 
 /**
  * `exp` has passed.
@@ -145,27 +160,30 @@ typedef uint32_t jwtkit_alg;
 #define JWTKIT_ERR_SUBJECT 205
 
 /**
- * A required claim is absent.
+ * A required claim is absent, or its value is `null`.
  */
 #define JWTKIT_ERR_MISSING_CLAIM 206
 
 /**
- * The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation.
+ * `jwtkit_claims_get_string`: the claim is present but is not a string, or it holds a NUL
+ * character (`\u0000`) and so cannot be handed over as a NUL-terminated C string.
+ */
+#define JWTKIT_ERR_CLAIM_TYPE 207
+
+/**
+ * The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation, or a JWK
+ * set with no usable key. Never caused by a token.
  */
 #define JWTKIT_ERR_KEY 300
 
 /**
- * No key of the set matches the token's `kid` and `alg`.
- */
-#define JWTKIT_ERR_KEY_NOT_FOUND 301
-
-/**
- * A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
+ * A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory validator
+ * setting was passed. Never caused by a token.
  */
 #define JWTKIT_ERR_INVALID_ARGUMENT 900
 
 /**
- * A bug in jwtkit (a caught panic). Please report it.
+ * A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
  */
 #define JWTKIT_ERR_INTERNAL 901
 
@@ -270,7 +288,10 @@ const char *jwtkit_version(void);
 /**
  * Loads an HMAC secret of `len` bytes. Secrets shorter than the hash output
  * (32 bytes for HS256, 48 for HS384, 64 for HS512) are refused (RFC 7518 §3.2), and so is
- * anything that looks like a public key (PEM, OpenSSH, JWK), so it can never be an HMAC secret.
+ * anything that looks like a public key (PEM, JWK, an OpenSSH key or certificate line in any
+ * spelling: tab or several spaces as separator, CRLF, a leading blank line), so public text
+ * can never be an HMAC secret. A secret of 32 to 47 bytes verifies HS256 only: an HS384 or
+ * HS512 token against it is `JWTKIT_ERR_ALGORITHM`, a verdict on the token.
  *
  * # Safety
  * `secret` points to `len` readable bytes; `key_out` is writable.
@@ -314,13 +335,41 @@ jwtkit_status jwtkit_key_from_der(const uint8_t *der, size_t len, const jwtkit_k
 jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit_key **key_out);
 
 /**
- * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`). Keys not meant for signatures
- * are skipped; a set with no usable key is refused.
+ * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`), as an identity provider
+ * publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA under
+ * 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take the
+ * whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say which
+ * and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable, when
+ * the text has a duplicate member name, or when it mixes secret (`oct`) keys with public
+ * keys (a secret in a published set is a leaked secret). A token whose `kid` two keys share
+ * is refused with `JWTKIT_ERR_KEY_NOT_FOUND`.
  *
  * # Safety
  * `json` is NUL-terminated; `set_out` is writable.
  */
 jwtkit_status jwtkit_keyset_from_jwks(const char *json, const jwtkit_keyset **set_out);
+
+/**
+ * How many keys `jwtkit_keyset_from_jwks` skipped in loading `set` (0 when it used them
+ * all), in `*count_out`.
+ *
+ * # Safety
+ * `set` is a live key set; `count_out` is writable.
+ */
+jwtkit_status jwtkit_keyset_skipped_count(const jwtkit_keyset *set, size_t *count_out);
+
+/**
+ * Why the skipped key number `index` (from 0, below `jwtkit_keyset_skipped_count`) was
+ * skipped, naming its position in the set's `keys` array and its `kid`, e.g.
+ * `key #1 (kid "2019"): RSA key of 1024 bits is too small; at least 2048 bits are required`. Free `*reason_out` with
+ * `jwtkit_string_free`. An `index` out of range is `JWTKIT_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `set` is a live key set; `reason_out` is writable.
+ */
+jwtkit_status jwtkit_keyset_skipped_reason(const jwtkit_keyset *set,
+                                           size_t index,
+                                           char **reason_out);
 
 /**
  * Frees a key. NULL is a no-op.
@@ -337,6 +386,14 @@ void jwtkit_key_free(const jwtkit_key *key);
  * `set` is NULL or a set from jwtkit that no thread uses any more.
  */
 void jwtkit_keyset_free(const jwtkit_keyset *set);
+
+/**
+ * Nonzero when `status` is a verdict on the token: every status a token's content can cause
+ * (a 1xx or 2xx value). Answer these with 401 Unauthorized. Zero for `JWTKIT_OK`, for the
+ * 3xx key errors and 9xx call errors (configuration or programming errors, which no token
+ * can cause), and for values jwtkit does not define.
+ */
+int jwtkit_status_is_rejection(jwtkit_status status);
 
 /**
  * Verifies `token` (`token_len` bytes, no NUL needed) with `key`, then checks its claims
@@ -383,6 +440,12 @@ jwtkit_status jwtkit_decode_header_unverified(const char *token,
  * the header is `{"alg":...,"typ":"JWT"}` plus the key's `kid`. Free `*token_out` with
  * `jwtkit_string_free`.
  *
+ * Both JSON texts must be objects without a duplicate member name at any depth, or the call
+ * fails with `JWTKIT_ERR_INVALID_ARGUMENT`: claims pasted together with `snprintf` from a
+ * user-supplied name such as `mallory","sub":"admin` are refused instead of signed as
+ * `sub=admin`. Refusing duplicates cannot catch every injection, so escape values as JSON
+ * strings (or build the claims with a JSON library).
+ *
  * # Safety
  * `key` is a live key; the JSON strings are NUL-terminated (the header may be NULL);
  * `token_out` is writable.
@@ -395,9 +458,13 @@ jwtkit_status jwtkit_encode(const jwtkit_key *key,
 
 /**
  * Reads the string claim `name` from a claims JSON object (as `jwtkit_verify` returns it), so
- * C callers need no JSON parser for the usual `sub`, `iss` or `scope`. Gives
- * `JWTKIT_ERR_MISSING_CLAIM` when the claim is absent or not a string. Free `*value_out` with
- * `jwtkit_string_free`.
+ * C callers need no JSON parser for the usual `sub`, `iss` or `scope`. Free `*value_out` with
+ * `jwtkit_string_free`. Fails, leaving `*value_out` untouched, with
+ * `JWTKIT_ERR_MISSING_CLAIM` when the claim is absent or `null`, and with
+ * `JWTKIT_ERR_CLAIM_TYPE` when it is present but not a string, or is a string holding a NUL
+ * character (`\u0000`), which a NUL-terminated C string cannot carry. Both are verdicts on the
+ * token's claims (`jwtkit_status_is_rejection` is nonzero). `claims_json` must be a JSON
+ * object with unique member names, or the call fails with `JWTKIT_ERR_INVALID_ARGUMENT`.
  *
  * # Safety
  * `claims_json` and `name` are NUL-terminated; `value_out` is writable.
@@ -459,7 +526,8 @@ jwtkit_status jwtkit_validator_builder_new(const jwtkit_alg *algs,
                                            jwtkit_validator_builder **builder_out);
 
 /**
- * Adds an accepted issuer: a token's `iss` must equal one of them exactly.
+ * Adds an accepted issuer: a token's `iss` must equal one of them exactly. There is no flag
+ * to switch the issuer check off: an added issuer is always checked.
  *
  * # Safety
  * `builder` is a live builder; `iss` is NUL-terminated.
@@ -468,7 +536,9 @@ jwtkit_status jwtkit_validator_builder_add_issuer(jwtkit_validator_builder *buil
                                                   const char *iss);
 
 /**
- * Adds an accepted audience: a token's `aud` (string or array) must name one of them.
+ * Adds an accepted audience: a token's `aud` (string or array) must name one of them, and a
+ * token without `aud` is refused. An added audience is always checked: building with
+ * `JWTKIT_CHECK_AUD` disabled fails.
  *
  * # Safety
  * `builder` is a live builder; `aud` is NUL-terminated.
@@ -520,13 +590,27 @@ jwtkit_status jwtkit_validator_builder_set_leeway(jwtkit_validator_builder *buil
                                                   uint32_t seconds);
 
 /**
- * Sets which claim checks run: an OR of `JWTKIT_CHECK_*` (default `JWTKIT_CHECKS_DEFAULT`).
+ * Turns on the claim checks in `checks` (an OR of `JWTKIT_CHECK_*`), leaving the others as
+ * they are. A new builder has `JWTKIT_CHECKS_DEFAULT`; e.g. `JWTKIT_CHECK_IAT` adds the
+ * `iat` check to it.
  *
  * # Safety
  * `builder` is a live builder.
  */
-jwtkit_status jwtkit_validator_builder_set_checks(jwtkit_validator_builder *builder,
-                                                  uint32_t checks);
+jwtkit_status jwtkit_validator_builder_enable_checks(jwtkit_validator_builder *builder,
+                                                     uint32_t checks);
+
+/**
+ * Turns off the claim checks in `checks` (an OR of `JWTKIT_CHECK_*`), leaving the others as
+ * they are. Issuer, subject and `typ` checks have no flag: once set they are always checked.
+ * Disabling `JWTKIT_CHECK_AUD` with an audience added makes `jwtkit_validator_builder_build`
+ * fail.
+ *
+ * # Safety
+ * `builder` is a live builder.
+ */
+jwtkit_status jwtkit_validator_builder_disable_checks(jwtkit_validator_builder *builder,
+                                                      uint32_t checks);
 
 /**
  * Refuses tokens longer than `len` bytes before any other work (default 8192).
@@ -547,12 +631,16 @@ jwtkit_status jwtkit_validator_builder_set_now(jwtkit_validator_builder *builder
                                                int64_t unix_seconds);
 
 /**
- * Freezes the builder into a validator. Always consumes `builder`, even on failure.
+ * Freezes the builder into a validator. Always consumes `*builder` and sets it to NULL, even
+ * on failure, so a later `jwtkit_validator_builder_free(*builder)` is harmless. Fails with
+ * `JWTKIT_ERR_INVALID_ARGUMENT` when the settings contradict each other (an audience added
+ * with `JWTKIT_CHECK_AUD` disabled): no setting may name an expected value that is then not
+ * checked.
  *
  * # Safety
- * `builder` is NULL or a live builder, not used again; `validator_out` is writable.
+ * `builder` is NULL or points to NULL or to a live builder; `validator_out` is writable.
  */
-jwtkit_status jwtkit_validator_builder_build(jwtkit_validator_builder *builder,
+jwtkit_status jwtkit_validator_builder_build(jwtkit_validator_builder **builder,
                                              const jwtkit_validator **validator_out);
 
 /**

@@ -32,7 +32,10 @@ fn new_key(
 
 /// Loads an HMAC secret of `len` bytes. Secrets shorter than the hash output
 /// (32 bytes for HS256, 48 for HS384, 64 for HS512) are refused (RFC 7518 §3.2), and so is
-/// anything that looks like a public key (PEM, OpenSSH, JWK), so it can never be an HMAC secret.
+/// anything that looks like a public key (PEM, JWK, an OpenSSH key or certificate line in any
+/// spelling: tab or several spaces as separator, CRLF, a leading blank line), so public text
+/// can never be an HMAC secret. A secret of 32 to 47 bytes verifies HS256 only: an HS384 or
+/// HS512 token against it is `JWTKIT_ERR_ALGORITHM`, a verdict on the token.
 ///
 /// # Safety
 /// `secret` points to `len` readable bytes; `key_out` is writable.
@@ -118,8 +121,14 @@ pub unsafe extern "C" fn jwtkit_key_from_jwk(
     })
 }
 
-/// Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`). Keys not meant for signatures
-/// are skipped; a set with no usable key is refused.
+/// Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`), as an identity provider
+/// publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA under
+/// 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take the
+/// whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say which
+/// and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable, when
+/// the text has a duplicate member name, or when it mixes secret (`oct`) keys with public
+/// keys (a secret in a published set is a leaked secret). A token whose `kid` two keys share
+/// is refused with `JWTKIT_ERR_KEY_NOT_FOUND`.
 ///
 /// # Safety
 /// `json` is NUL-terminated; `set_out` is writable.
@@ -134,6 +143,59 @@ pub unsafe extern "C" fn jwtkit_keyset_from_jwks(
         // SAFETY: forwarded contract.
         let json = unsafe { ffi::c_str(json, "json") }?;
         out.write(ffi::into_handle(jwtkit_keyset(JwkSet::from_json(json)?)));
+        Ok(())
+    })
+}
+
+/// How many keys `jwtkit_keyset_from_jwks` skipped in loading `set` (0 when it used them
+/// all), in `*count_out`.
+///
+/// # Safety
+/// `set` is a live key set; `count_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_keyset_skipped_count(
+    set: *const jwtkit_keyset,
+    count_out: *mut usize,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(count_out, "count_out") }?;
+        // SAFETY: forwarded contract.
+        let set = unsafe { ffi::borrow(set, "set") }?;
+        out.write(set.0.skipped().len());
+        Ok(())
+    })
+}
+
+/// Why the skipped key number `index` (from 0, below `jwtkit_keyset_skipped_count`) was
+/// skipped, naming its position in the set's `keys` array and its `kid`, e.g.
+/// `key #1 (kid "2019"): RSA key of 1024 bits is too small; at least 2048 bits are required`. Free `*reason_out` with
+/// `jwtkit_string_free`. An `index` out of range is `JWTKIT_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `set` is a live key set; `reason_out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_keyset_skipped_reason(
+    set: *const jwtkit_keyset,
+    index: usize,
+    reason_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(reason_out, "reason_out") }?;
+        // SAFETY: forwarded contract.
+        let set = unsafe { ffi::borrow(set, "set") }?;
+        let skipped = set.0.skipped();
+        let key = skipped.get(index).ok_or_else(|| {
+            ffi::Failure::invalid_argument(format!(
+                "index {index} is out of range: the set skipped {} keys",
+                skipped.len()
+            ))
+        })?;
+        // The set's text is the identity provider's: a NUL in it must not cut the reason
+        // short or fail the call.
+        let reason = key.to_string().replace('\0', "\\u0000");
+        out.write(ffi::into_c_string(reason)?);
         Ok(())
     })
 }

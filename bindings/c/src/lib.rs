@@ -31,7 +31,8 @@ pub use status::*;
 pub use token::*;
 pub use validator::*;
 
-/// The library's major version; the `.so.0` ABI only ever grows within one major version.
+/// The library's major version. From 1.0 on, the ABI only ever grows within one major
+/// version; before the first release (0.x) it may still change.
 pub const JWTKIT_VERSION_MAJOR: u32 = 0;
 /// The library's minor version.
 pub const JWTKIT_VERSION_MINOR: u32 = 1;

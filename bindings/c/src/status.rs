@@ -1,10 +1,23 @@
 //! Status codes and algorithm identifiers as they cross the ABI: plain `uint32_t` values, so
 //! C can never hand Rust an out-of-range enum. Values are grouped in ranges and never reused.
+//!
+//! The ranges say whose fault a failure is:
+//! - 1xx, the token: its encoding, its `alg`, its `kid`, its signature, its header;
+//! - 2xx, its claims;
+//! - 3xx, the keys the caller loaded;
+//! - 9xx, the call itself (a NULL, bad UTF-8, a contradictory setting) or a bug in jwtkit.
+//!
+//! Everything a token's content can cause is in 1xx or 2xx, a *rejection*
+//! ([`jwtkit_status_is_rejection`]): answer it with 401, never with 500. A token can never
+//! cause a 3xx or 9xx status, so those are safe to treat as configuration errors.
+
+use std::ffi::c_int;
 
 use jwt_crypto::{Algorithm, Error, ErrorKind};
 
 /// The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value.
-/// 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself.
+/// 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself. Every status a token
+/// can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them apart.
 #[allow(non_camel_case_types)]
 pub type jwtkit_status = u32;
 
@@ -16,10 +29,15 @@ pub const JWTKIT_ERR_MALFORMED: jwtkit_status = 100;
 pub const JWTKIT_ERR_UNSUPPORTED: jwtkit_status = 101;
 /// The signature does not match the key.
 pub const JWTKIT_ERR_SIGNATURE: jwtkit_status = 102;
-/// The `alg` is not in the allow-list, is unknown, or is not of the key's family.
+/// The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more of
+/// an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
 pub const JWTKIT_ERR_ALGORITHM: jwtkit_status = 103;
 /// The header's `typ` is not the expected one.
 pub const JWTKIT_ERR_TYPE: jwtkit_status = 104;
+/// No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
+/// shared by two keys). The token chose the `kid` and `alg`, so this is a rejection, not a
+/// key error (it was 301 until the ranges were settled).
+pub const JWTKIT_ERR_KEY_NOT_FOUND: jwtkit_status = 105;
 /// `exp` has passed.
 pub const JWTKIT_ERR_EXPIRED: jwtkit_status = 200;
 /// `nbf` is in the future.
@@ -32,15 +50,18 @@ pub const JWTKIT_ERR_ISSUER: jwtkit_status = 203;
 pub const JWTKIT_ERR_AUDIENCE: jwtkit_status = 204;
 /// `sub` is not the expected subject.
 pub const JWTKIT_ERR_SUBJECT: jwtkit_status = 205;
-/// A required claim is absent.
+/// A required claim is absent, or its value is `null`.
 pub const JWTKIT_ERR_MISSING_CLAIM: jwtkit_status = 206;
-/// The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation.
+/// `jwtkit_claims_get_string`: the claim is present but is not a string, or it holds a NUL
+/// character (`\u0000`) and so cannot be handed over as a NUL-terminated C string.
+pub const JWTKIT_ERR_CLAIM_TYPE: jwtkit_status = 207;
+/// The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation, or a JWK
+/// set with no usable key. Never caused by a token.
 pub const JWTKIT_ERR_KEY: jwtkit_status = 300;
-/// No key of the set matches the token's `kid` and `alg`.
-pub const JWTKIT_ERR_KEY_NOT_FOUND: jwtkit_status = 301;
-/// A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
+/// A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory validator
+/// setting was passed. Never caused by a token.
 pub const JWTKIT_ERR_INVALID_ARGUMENT: jwtkit_status = 900;
-/// A bug in jwtkit (a caught panic). Please report it.
+/// A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
 pub const JWTKIT_ERR_INTERNAL: jwtkit_status = 901;
 
 /// A JWS algorithm.
@@ -73,13 +94,14 @@ pub const JWTKIT_ALG_ES384: jwtkit_alg = 11;
 pub const JWTKIT_ALG_EDDSA: jwtkit_alg = 12;
 
 /// Every status value with its name, for `jwtkit_status_str` and the tests.
-pub(crate) const STATUS_NAMES: [(jwtkit_status, &std::ffi::CStr); 17] = [
+pub(crate) const STATUS_NAMES: [(jwtkit_status, &std::ffi::CStr); 18] = [
     (JWTKIT_OK, c"JWTKIT_OK"),
     (JWTKIT_ERR_MALFORMED, c"JWTKIT_ERR_MALFORMED"),
     (JWTKIT_ERR_UNSUPPORTED, c"JWTKIT_ERR_UNSUPPORTED"),
     (JWTKIT_ERR_SIGNATURE, c"JWTKIT_ERR_SIGNATURE"),
     (JWTKIT_ERR_ALGORITHM, c"JWTKIT_ERR_ALGORITHM"),
     (JWTKIT_ERR_TYPE, c"JWTKIT_ERR_TYPE"),
+    (JWTKIT_ERR_KEY_NOT_FOUND, c"JWTKIT_ERR_KEY_NOT_FOUND"),
     (JWTKIT_ERR_EXPIRED, c"JWTKIT_ERR_EXPIRED"),
     (JWTKIT_ERR_NOT_YET_VALID, c"JWTKIT_ERR_NOT_YET_VALID"),
     (JWTKIT_ERR_ISSUED_AT, c"JWTKIT_ERR_ISSUED_AT"),
@@ -87,20 +109,21 @@ pub(crate) const STATUS_NAMES: [(jwtkit_status, &std::ffi::CStr); 17] = [
     (JWTKIT_ERR_AUDIENCE, c"JWTKIT_ERR_AUDIENCE"),
     (JWTKIT_ERR_SUBJECT, c"JWTKIT_ERR_SUBJECT"),
     (JWTKIT_ERR_MISSING_CLAIM, c"JWTKIT_ERR_MISSING_CLAIM"),
+    (JWTKIT_ERR_CLAIM_TYPE, c"JWTKIT_ERR_CLAIM_TYPE"),
     (JWTKIT_ERR_KEY, c"JWTKIT_ERR_KEY"),
-    (JWTKIT_ERR_KEY_NOT_FOUND, c"JWTKIT_ERR_KEY_NOT_FOUND"),
     (JWTKIT_ERR_INVALID_ARGUMENT, c"JWTKIT_ERR_INVALID_ARGUMENT"),
     (JWTKIT_ERR_INTERNAL, c"JWTKIT_ERR_INTERNAL"),
 ];
 
-/// The status for a jwt-core error: one row of the shared error table.
-pub(crate) fn status_of(error: &Error) -> jwtkit_status {
-    match error.kind() {
+/// The status for an error kind: one row of the shared error table.
+pub(crate) fn status_of_kind(kind: ErrorKind) -> jwtkit_status {
+    match kind {
         ErrorKind::Malformed => JWTKIT_ERR_MALFORMED,
         ErrorKind::Unsupported => JWTKIT_ERR_UNSUPPORTED,
         ErrorKind::InvalidSignature => JWTKIT_ERR_SIGNATURE,
         ErrorKind::AlgorithmNotAllowed => JWTKIT_ERR_ALGORITHM,
         ErrorKind::InvalidType => JWTKIT_ERR_TYPE,
+        ErrorKind::KeyNotFound => JWTKIT_ERR_KEY_NOT_FOUND,
         ErrorKind::Expired => JWTKIT_ERR_EXPIRED,
         ErrorKind::NotYetValid => JWTKIT_ERR_NOT_YET_VALID,
         ErrorKind::InvalidIssuedAt => JWTKIT_ERR_ISSUED_AT,
@@ -109,14 +132,77 @@ pub(crate) fn status_of(error: &Error) -> jwtkit_status {
         ErrorKind::InvalidSubject => JWTKIT_ERR_SUBJECT,
         ErrorKind::MissingClaim => JWTKIT_ERR_MISSING_CLAIM,
         ErrorKind::InvalidKey => JWTKIT_ERR_KEY,
-        ErrorKind::KeyNotFound => JWTKIT_ERR_KEY_NOT_FOUND,
         // jwt-core's kinds are non-exhaustive; a new one is a jwtkit bug until mapped here.
         _ => JWTKIT_ERR_INTERNAL,
     }
+}
+
+/// The status for a jwt-core error.
+pub(crate) fn status_of(error: &Error) -> jwtkit_status {
+    status_of_kind(error.kind())
+}
+
+/// Nonzero when `status` is a verdict on the token: every status a token's content can cause
+/// (a 1xx or 2xx value). Answer these with 401 Unauthorized. Zero for `JWTKIT_OK`, for the
+/// 3xx key errors and 9xx call errors (configuration or programming errors, which no token
+/// can cause), and for values jwtkit does not define.
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtkit_status_is_rejection(status: jwtkit_status) -> c_int {
+    // The core decides which of its kinds are verdicts on a token; the one status without a
+    // kind is the claim-reading helper's own, and it is caused by the token's claims.
+    let rejection = ErrorKind::ALL
+        .into_iter()
+        .find(|&kind| status_of_kind(kind) == status)
+        .map_or(status == JWTKIT_ERR_CLAIM_TYPE, ErrorKind::is_rejection);
+    c_int::from(rejection)
 }
 
 /// The algorithm for a `JWTKIT_ALG_*` value.
 pub(crate) fn algorithm_of(alg: jwtkit_alg) -> Option<Algorithm> {
     let index = usize::try_from(alg.checked_sub(1)?).ok()?;
     Algorithm::ALL.get(index).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ranges and the core agree: a kind is a rejection exactly when its status is 1xx
+    /// or 2xx, and every kind has a status of its own.
+    #[test]
+    fn rejections_are_exactly_the_token_and_claim_ranges() {
+        for kind in ErrorKind::ALL {
+            let status = status_of_kind(kind);
+            assert_ne!(status, JWTKIT_ERR_INTERNAL, "{kind} has no status");
+            assert_eq!(kind.is_rejection(), (100..300).contains(&status), "{kind}");
+            assert_eq!(
+                jwtkit_status_is_rejection(status) != 0,
+                kind.is_rejection(),
+                "{kind}"
+            );
+        }
+        for (status, name) in STATUS_NAMES {
+            assert_eq!(
+                jwtkit_status_is_rejection(status) != 0,
+                (100..300).contains(&status),
+                "{name:?}"
+            );
+        }
+        for undefined in [1, 99, 106, 199, 208, 299, 301, 902, u32::MAX] {
+            assert_eq!(jwtkit_status_is_rejection(undefined), 0, "{undefined}");
+        }
+    }
+
+    #[test]
+    fn every_status_has_one_name() {
+        for (i, (status, _)) in STATUS_NAMES.iter().enumerate() {
+            assert!(
+                STATUS_NAMES
+                    .iter()
+                    .skip(i + 1)
+                    .all(|(other, _)| other != status),
+                "{status} is listed twice"
+            );
+        }
+    }
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::ffi::{self, Failure, Out, boundary};
 use crate::key::{jwtkit_key, jwtkit_keyset};
-use crate::status::{algorithm_of, jwtkit_alg, jwtkit_status};
+use crate::status::{JWTKIT_ERR_CLAIM_TYPE, algorithm_of, jwtkit_alg, jwtkit_status};
 use crate::validator::jwtkit_validator;
 
 /// The shared body of both verify calls.
@@ -108,6 +108,12 @@ pub unsafe extern "C" fn jwtkit_decode_header_unverified(
 /// the header is `{"alg":...,"typ":"JWT"}` plus the key's `kid`. Free `*token_out` with
 /// `jwtkit_string_free`.
 ///
+/// Both JSON texts must be objects without a duplicate member name at any depth, or the call
+/// fails with `JWTKIT_ERR_INVALID_ARGUMENT`: claims pasted together with `snprintf` from a
+/// user-supplied name such as `mallory","sub":"admin` are refused instead of signed as
+/// `sub=admin`. Refusing duplicates cannot catch every injection, so escape values as JSON
+/// strings (or build the claims with a JSON library).
+///
 /// # Safety
 /// `key` is a live key; the JSON strings are NUL-terminated (the header may be NULL);
 /// `token_out` is writable.
@@ -131,15 +137,11 @@ pub unsafe extern "C" fn jwtkit_encode(
         if !header_json_or_null.is_null() {
             // SAFETY: forwarded contract (non-NULL here).
             let json = unsafe { ffi::c_str(header_json_or_null, "header_json") }?;
-            let members: Map<String, Value> = serde_json::from_str(json).map_err(|err| {
-                Failure::invalid_argument(format!("header_json is not a JSON object: {err}"))
-            })?;
-            header = header.merge(members)?;
+            header = header.merge(unique_object(json, "header_json")?)?;
         }
         // SAFETY: forwarded contract.
         let claims = unsafe { ffi::c_str(claims_json, "claims_json") }?;
-        let claims: Value = serde_json::from_str(claims)
-            .map_err(|err| Failure::invalid_argument(format!("claims_json is not JSON: {err}")))?;
+        let claims = Value::Object(unique_object(claims, "claims_json")?);
         out.write(ffi::into_c_string(jwt_crypto::encode(
             &header, &claims, &key.0,
         )?)?);
@@ -147,10 +149,24 @@ pub unsafe extern "C" fn jwtkit_encode(
     })
 }
 
+/// Parses the caller's JSON text `what` as an object with unique member names at every depth:
+/// a repeated name would otherwise keep only its last value, the one an injection put there.
+fn unique_object(json: &str, what: &str) -> Result<Map<String, Value>, Failure> {
+    jwt_crypto::json::parse_unique_object(json.as_bytes()).map_err(|err| {
+        Failure::invalid_argument(format!(
+            "{what} is not a JSON object with unique member names: {err}"
+        ))
+    })
+}
+
 /// Reads the string claim `name` from a claims JSON object (as `jwtkit_verify` returns it), so
-/// C callers need no JSON parser for the usual `sub`, `iss` or `scope`. Gives
-/// `JWTKIT_ERR_MISSING_CLAIM` when the claim is absent or not a string. Free `*value_out` with
-/// `jwtkit_string_free`.
+/// C callers need no JSON parser for the usual `sub`, `iss` or `scope`. Free `*value_out` with
+/// `jwtkit_string_free`. Fails, leaving `*value_out` untouched, with
+/// `JWTKIT_ERR_MISSING_CLAIM` when the claim is absent or `null`, and with
+/// `JWTKIT_ERR_CLAIM_TYPE` when it is present but not a string, or is a string holding a NUL
+/// character (`\u0000`), which a NUL-terminated C string cannot carry. Both are verdicts on the
+/// token's claims (`jwtkit_status_is_rejection` is nonzero). `claims_json` must be a JSON
+/// object with unique member names, or the call fails with `JWTKIT_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `claims_json` and `name` are NUL-terminated; `value_out` is writable.
@@ -167,18 +183,22 @@ pub unsafe extern "C" fn jwtkit_claims_get_string(
         let claims = unsafe { ffi::c_str(claims_json, "claims_json") }?;
         // SAFETY: forwarded contract.
         let name = unsafe { ffi::c_str(name, "name") }?;
-        let claims: Map<String, Value> = serde_json::from_str(claims).map_err(|err| {
-            Failure::invalid_argument(format!("claims_json is not a JSON object: {err}"))
-        })?;
+        let claims = unique_object(claims, "claims_json")?;
+        let wrong_type = |why: &str| Failure {
+            status: JWTKIT_ERR_CLAIM_TYPE,
+            message: format!("claim {name:?} {why}"),
+        };
         match claims.get(name) {
-            Some(Value::String(value)) => out.write(ffi::into_c_string(value.clone())?),
-            Some(_) => {
-                return Err(jwt_crypto::Error::MissingClaim(format!(
-                    "{name} (present, but not a string)"
-                ))
-                .into());
+            None | Some(Value::Null) => {
+                return Err(jwt_crypto::Error::MissingClaim(name.to_owned()).into());
             }
-            None => return Err(jwt_crypto::Error::MissingClaim(name.to_owned()).into()),
+            Some(Value::String(value)) if value.contains('\0') => {
+                return Err(wrong_type(
+                    "holds a NUL character, which a C string cannot carry",
+                ));
+            }
+            Some(Value::String(value)) => out.write(ffi::into_c_string(value.clone())?),
+            Some(_) => return Err(wrong_type("is present but not a string")),
         }
         Ok(())
     })

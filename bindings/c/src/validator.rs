@@ -15,13 +15,18 @@ pub const JWTKIT_CHECK_EXP: u32 = 1;
 pub const JWTKIT_CHECK_NBF: u32 = 2;
 /// Refuse an `iat` in the future (off by default).
 pub const JWTKIT_CHECK_IAT: u32 = 4;
-/// Check `aud` (on by default): with no audience added, a token carrying `aud` is refused.
+/// Check `aud` (on by default). With no audience added, a token carrying `aud` is refused;
+/// with one added, the token's `aud` must name it. Disabling it accepts any `aud`, for callers
+/// that check audiences themselves, and so cannot be combined with an added audience.
 pub const JWTKIT_CHECK_AUD: u32 = 8;
 /// The checks a new builder starts with.
 pub const JWTKIT_CHECKS_DEFAULT: u32 = JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF | JWTKIT_CHECK_AUD;
 
+/// Every `JWTKIT_CHECK_*` flag.
+const ALL_CHECKS: u32 = JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF | JWTKIT_CHECK_IAT | JWTKIT_CHECK_AUD;
+
 /// A validator under construction. Mutable, for one thread; `jwtkit_validator_builder_build`
-/// consumes it.
+/// consumes it and sets the caller's pointer to NULL.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct jwtkit_validator_builder {
@@ -44,7 +49,15 @@ pub struct jwtkit_validator_builder {
 pub struct jwtkit_validator(pub(crate) Validation);
 
 impl jwtkit_validator_builder {
-    fn build(self) -> Validation {
+    /// The validation these settings describe, or why they contradict each other: no
+    /// combination of calls may configure an expected value and then leave it unchecked.
+    fn build(self) -> Result<Validation, Failure> {
+        if !self.audiences.is_empty() && self.checks & JWTKIT_CHECK_AUD == 0 {
+            return Err(Failure::invalid_argument(
+                "an audience was added but JWTKIT_CHECK_AUD is disabled: an expected audience \
+                 is always checked, so enable JWTKIT_CHECK_AUD or add no audience",
+            ));
+        }
         let mut validation = Validation::new(self.algorithms);
         let mut required = if self.clear_required {
             Vec::new()
@@ -53,7 +66,7 @@ impl jwtkit_validator_builder {
         };
         required.extend(self.required);
         validation = validation
-            .require(required)
+            .require_only(required)
             .leeway(Duration::from_secs(self.leeway_seconds.into()))
             .validate_exp(self.checks & JWTKIT_CHECK_EXP != 0)
             .validate_nbf(self.checks & JWTKIT_CHECK_NBF != 0)
@@ -77,7 +90,18 @@ impl jwtkit_validator_builder {
         if let Some(now) = self.now {
             validation = validation.fixed_time(now);
         }
-        validation
+        Ok(validation)
+    }
+}
+
+/// `checks`, if it holds only `JWTKIT_CHECK_*` flags.
+fn check_flags(checks: u32) -> Result<u32, Failure> {
+    if checks & !ALL_CHECKS == 0 {
+        Ok(checks)
+    } else {
+        Err(Failure::invalid_argument(format!(
+            "{checks:#x} holds bits that are not JWTKIT_CHECK_* flags"
+        )))
     }
 }
 
@@ -159,7 +183,8 @@ unsafe fn update_str(
     })
 }
 
-/// Adds an accepted issuer: a token's `iss` must equal one of them exactly.
+/// Adds an accepted issuer: a token's `iss` must equal one of them exactly. There is no flag
+/// to switch the issuer check off: an added issuer is always checked.
 ///
 /// # Safety
 /// `builder` is a live builder; `iss` is NUL-terminated.
@@ -172,7 +197,9 @@ pub unsafe extern "C" fn jwtkit_validator_builder_add_issuer(
     unsafe { update_str(builder, iss, "iss", |b, v| b.issuers.push(v)) }
 }
 
-/// Adds an accepted audience: a token's `aud` (string or array) must name one of them.
+/// Adds an accepted audience: a token's `aud` (string or array) must name one of them, and a
+/// token without `aud` is refused. An added audience is always checked: building with
+/// `JWTKIT_CHECK_AUD` disabled fails.
 ///
 /// # Safety
 /// `builder` is a live builder; `aud` is NUL-terminated.
@@ -254,23 +281,37 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_leeway(
     })
 }
 
-/// Sets which claim checks run: an OR of `JWTKIT_CHECK_*` (default `JWTKIT_CHECKS_DEFAULT`).
+/// Turns on the claim checks in `checks` (an OR of `JWTKIT_CHECK_*`), leaving the others as
+/// they are. A new builder has `JWTKIT_CHECKS_DEFAULT`; e.g. `JWTKIT_CHECK_IAT` adds the
+/// `iat` check to it.
 ///
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn jwtkit_validator_builder_set_checks(
+pub unsafe extern "C" fn jwtkit_validator_builder_enable_checks(
     builder: *mut jwtkit_validator_builder,
     checks: u32,
 ) -> jwtkit_status {
     update(builder, |b| {
-        let all = JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF | JWTKIT_CHECK_IAT | JWTKIT_CHECK_AUD;
-        if checks & !all != 0 {
-            return Err(Failure::invalid_argument(format!(
-                "{checks:#x} holds bits that are not JWTKIT_CHECK_* flags"
-            )));
-        }
-        b.checks = checks;
+        b.checks |= check_flags(checks)?;
+        Ok(())
+    })
+}
+
+/// Turns off the claim checks in `checks` (an OR of `JWTKIT_CHECK_*`), leaving the others as
+/// they are. Issuer, subject and `typ` checks have no flag: once set they are always checked.
+/// Disabling `JWTKIT_CHECK_AUD` with an audience added makes `jwtkit_validator_builder_build`
+/// fail.
+///
+/// # Safety
+/// `builder` is a live builder.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_validator_builder_disable_checks(
+    builder: *mut jwtkit_validator_builder,
+    checks: u32,
+) -> jwtkit_status {
+    update(builder, |b| {
+        b.checks &= !check_flags(checks)?;
         Ok(())
     })
 }
@@ -305,21 +346,29 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_now(
     })
 }
 
-/// Freezes the builder into a validator. Always consumes `builder`, even on failure.
+/// Freezes the builder into a validator. Always consumes `*builder` and sets it to NULL, even
+/// on failure, so a later `jwtkit_validator_builder_free(*builder)` is harmless. Fails with
+/// `JWTKIT_ERR_INVALID_ARGUMENT` when the settings contradict each other (an audience added
+/// with `JWTKIT_CHECK_AUD` disabled): no setting may name an expected value that is then not
+/// checked.
 ///
 /// # Safety
-/// `builder` is NULL or a live builder, not used again; `validator_out` is writable.
+/// `builder` is NULL or points to NULL or to a live builder; `validator_out` is writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtkit_validator_builder_build(
-    builder: *mut jwtkit_validator_builder,
+    builder: *mut *mut jwtkit_validator_builder,
     validator_out: *mut *const jwtkit_validator,
 ) -> jwtkit_status {
     boundary(|| {
-        // SAFETY: forwarded contract: we own the builder from here on.
-        let builder = unsafe { ffi::take_handle(builder, "builder") }?;
+        // SAFETY: forwarded contract: NULL or a writable pointer to the caller's handle.
+        let slot = unsafe { ffi::borrow_mut(builder, "builder") }?;
+        // The caller's handle is ours from here on, whatever happens next.
+        let handle = std::mem::replace(slot, std::ptr::null_mut());
+        // SAFETY: forwarded contract: NULL or a live builder, which the caller no longer holds.
+        let builder = unsafe { ffi::take_handle(handle, "*builder") }?;
         // SAFETY: forwarded contract.
         let out = unsafe { Out::new(validator_out, "validator_out") }?;
-        out.write(ffi::into_handle(jwtkit_validator(builder.build())));
+        out.write(ffi::into_handle(jwtkit_validator(builder.build()?)));
         Ok(())
     })
 }

@@ -23,6 +23,7 @@ from .exceptions import (
     ExpiredSignatureError,
     ImmatureSignatureError,
     InvalidAlgorithmError,
+    InvalidAlgorithmForKeyError,
     InvalidAudienceError,
     InvalidIssuedAtError,
     InvalidIssuerError,
@@ -36,8 +37,10 @@ from .exceptions import (
     MissingRequiredClaimError,
     PyJWKClientConnectionError,
     PyJWKClientError,
+    PyJWKClientKeyNotFoundError,
     PyJWKError,
     PyJWKSetError,
+    PyJWKSetKeyError,
     PyJWTError,
 )
 from .jwks_client import PyJWKClient
@@ -70,6 +73,7 @@ __all__ = [
     "ExpiredSignatureError",
     "ImmatureSignatureError",
     "InvalidAlgorithmError",
+    "InvalidAlgorithmForKeyError",
     "InvalidAudienceError",
     "InvalidIssuedAtError",
     "InvalidIssuerError",
@@ -83,7 +87,9 @@ __all__ = [
     "MissingRequiredClaimError",
     "PyJWKClientConnectionError",
     "PyJWKClientError",
+    "PyJWKClientKeyNotFoundError",
     "PyJWKError",
     "PyJWKSetError",
+    "PyJWKSetKeyError",
     "PyJWTError",
 ]

@@ -17,7 +17,12 @@ from typing import Any, Union
 
 from ._native import Key, KeySet, unverified_header
 from .algorithms import HMAC_ALGORITHMS
-from .exceptions import InvalidAlgorithmError, InvalidKeyError
+from .exceptions import (
+    InvalidAlgorithmError,
+    InvalidAlgorithmForKeyError,
+    InvalidKeyError,
+    PyJWTError,
+)
 from .warnings import InsecureKeyLengthWarning
 
 Verifying = Union[Key, KeySet]
@@ -62,10 +67,13 @@ def _ssh_key(data: bytes) -> Key:
         raise InvalidKeyError(
             "SSH public keys are read through the `cryptography` package, which is not installed"
         ) from None
+    from cryptography.exceptions import UnsupportedAlgorithm
+
     try:
-        return _from_cryptography(load_ssh_public_key(data))
-    except ValueError as err:
+        public = load_ssh_public_key(data)
+    except (ValueError, UnsupportedAlgorithm) as err:
         raise InvalidKeyError(f"Could not parse the provided public key: {err}") from None
+    return _from_cryptography(public)
 
 
 def _from_cryptography(obj: Any) -> Key:
@@ -138,6 +146,22 @@ def _text_or_secret(data: bytes, algorithm: str, enforce: bool) -> Key:
     return _text_key(data) if len(data) <= _CACHEABLE_LEN else _parse_asymmetric(data)
 
 
+def _serves(data: bytes, algorithm: str, enforce: bool) -> bool:
+    """Whether the key text `data`, read as ``verifying_key`` reads it for `algorithm`, could
+    verify a token of `algorithm` (the core answers: parsing, family, length). Asked only on
+    the error path, to tell a token's choice from the caller's broken key."""
+    try:
+        if algorithm in HMAC_ALGORITHMS:
+            if enforce and len(data) < _MIN_SECRET[algorithm]:
+                return False
+            key = Key.dangerous_from_short_secret(data)
+        else:
+            key = _parse_asymmetric(data)
+    except PyJWTError:
+        return False
+    return key.accepts(algorithm)
+
+
 def _refuse(key: Any) -> TypeError:
     if isinstance(key, dict):
         return TypeError(
@@ -194,16 +218,30 @@ def verifying_key(key: Any, algorithms: list[str], token: Any, enforce: bool) ->
         if len(hmac) == 1 and len(algorithms) == 1:
             algorithm = hmac[0]
         elif hmac or not algorithms:
-            algorithm = str(unverified_header(token).get("alg"))
+            # The token's alg chooses the reading, once the allow-list admits it (so a
+            # token's alg outside it never gets the key read, nor a key warning issued).
+            alg = unverified_header(token).get("alg")
+            if alg not in algorithms:
+                raise InvalidAlgorithmError("The specified alg value is not allowed")
+            algorithm = str(alg)
         else:
             algorithm = algorithms[0]
+        data = _to_bytes(key)
         try:
-            return _text_or_secret(_to_bytes(key), algorithm, enforce)
-        except InvalidKeyError:
+            return _text_or_secret(data, algorithm, enforce)
+        except InvalidKeyError as err:
             # PyJWT reports a bad token before a bad key: the format, then the allow-list.
             alg = unverified_header(token).get("alg")
             if alg not in algorithms:
                 raise InvalidAlgorithmError("The specified alg value is not allowed") from None
+            # The token chose how the text is read (an HS256 token against a public key or an
+            # SSH line, an RS256 token against a secret): a verdict on the token whenever
+            # another allowed algorithm could use the key. Only a key that serves no allowed
+            # algorithm is the caller's error.
+            if any(_serves(data, other, enforce) for other in algorithms if other != alg):
+                raise InvalidAlgorithmForKeyError(
+                    f"The key cannot verify {alg} tokens: {err}"
+                ) from None
             raise
     if _is_cryptography_key(key):
         return _crypto_keys.get(key)

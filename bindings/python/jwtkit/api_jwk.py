@@ -1,20 +1,43 @@
-"""``PyJWK`` and ``PyJWKSet`` with PyJWT's API; each key is parsed once by the Rust core."""
+"""``PyJWK`` and ``PyJWKSet`` with PyJWT's API; each key is parsed once by the Rust core.
+
+JWK and JWK Set texts are read by the core's strict JSON parser (``json.loads`` keeps the last
+of duplicate member names, so ``{"keys":[A],"keys":[B]}`` would load B while another parser
+loads A). Which keys of a set are usable, why the others were skipped, and whether the set may
+be loaded at all are the core's answers too.
+"""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from ._native import ALGORITHMS, Key, KeySet
-from .exceptions import InvalidKeyError, PyJWKError, PyJWKSetError, PyJWTError
+from ._native import ALGORITHMS, Key, KeySet, parse_json_object
+from .exceptions import (
+    InvalidKeyError,
+    KeyNotFoundError,
+    PyJWKError,
+    PyJWKSetError,
+    PyJWKSetKeyError,
+    PyJWTError,
+)
 from .types import JWKDict
 
 __all__ = ["PyJWK", "PyJWKSet", "PyJWTSetWithTimestamp"]
 
 _DEFAULT_EC_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
+
+
+#: A key ``PyJWKSet`` skipped: its index in the set's ``keys``, its ``kid`` and why.
+SkippedKey = tuple[int, Optional[str], str]
+
+
+def _json_object(data: Union[str, bytes], error: type[PyJWTError], what: str) -> dict[str, Any]:
+    """`data` parsed as one JSON object by the core's strict parser, or `error`."""
+    try:
+        return parse_json_object(data)
+    except ValueError as err:
+        raise error(f"{what} is {err}") from None
 
 
 def _describe(value: Any) -> str:
@@ -76,8 +99,8 @@ class PyJWK:
 
     @staticmethod
     def from_json(data: str, algorithm: Optional[str] = None) -> PyJWK:
-        obj = json.loads(data)
-        return PyJWK.from_dict(obj, algorithm)
+        """A JWK from JSON text, read strictly (duplicate member names are refused)."""
+        return PyJWK.from_dict(_json_object(data, InvalidKeyError, "The JWK"), algorithm)
 
     @property
     def key_type(self) -> Optional[str]:
@@ -93,9 +116,14 @@ class PyJWK:
 
 
 class PyJWKSet:
-    """A JWK Set, as PyJWT's ``PyJWKSet``: unusable keys are skipped; look keys up by
-    ``kid`` with ``set[kid]``, or pass the whole set to ``decode`` to choose by the token's
-    ``kid`` and ``alg``."""
+    """A JWK Set, as PyJWT's ``PyJWKSet``: unusable keys are skipped (``skipped`` says which
+    and why); look keys up by ``kid`` with ``set[kid]``, or pass the whole set to ``decode`` to
+    choose by the token's ``kid`` and ``alg``.
+
+    Beyond PyJWT, a set that mixes secret (``oct``) keys with public keys is refused (a secret
+    published beside public keys is a leaked secret), and a ``kid`` that two keys share is
+    refused by ``set[kid]`` and, for tokens either key could verify, by ``decode``.
+    """
 
     def __init__(self, keys: list[JWKDict]) -> None:
         self.keys: list[PyJWK] = []
@@ -103,17 +131,20 @@ class PyJWKSet:
             raise PyJWKSetError("The JWK Set did not contain any keys")
         if not isinstance(keys, list):
             raise PyJWKSetError("Invalid JWK Set value")
-        for key in keys:
-            if not isinstance(key, dict):
-                continue
+        # The core decides which keys are usable and whether the set may be loaded at all.
+        try:
+            key_set = KeySet.from_jwks({"keys": keys})
+        except InvalidKeyError as err:
+            raise PyJWKSetError(_set_refusal(str(err))) from None
+        usable = set(range(len(keys))) - {index for index, _, _ in key_set.skipped}
+        for index in sorted(usable):
             try:
-                self.keys.append(PyJWK(key))
+                self.keys.append(PyJWK(keys[index]))
             except PyJWTError:
+                # A key the core can use but PyJWK cannot name an algorithm for (none is
+                # known): `decode` with the set still uses it; `set[kid]` does not find it.
                 continue
-        if len(self.keys) == 0:
-            raise PyJWKSetError("The JWK Set did not contain any usable keys")
-        self._key_set: Optional[KeySet] = None
-        self._lock = threading.Lock()
+        self._key_set = key_set
 
     @staticmethod
     def from_dict(obj: dict[str, Any]) -> PyJWKSet:
@@ -122,28 +153,58 @@ class PyJWKSet:
 
     @staticmethod
     def from_json(data: str) -> PyJWKSet:
-        obj = json.loads(data)
-        return PyJWKSet.from_dict(obj)
+        """A JWK Set from JSON text, read strictly (duplicate member names are refused)."""
+        return PyJWKSet.from_dict(_json_object(data, PyJWKSetError, "The JWK Set"))
 
     @property
     def key_set(self) -> KeySet:
-        """The usable keys as a ``jwtkit.KeySet`` (built on first use)."""
-        with self._lock:
-            if self._key_set is None:
-                self._key_set = KeySet.from_jwks({"keys": [k._jwk_data for k in self.keys]})
-            return self._key_set
+        """The usable keys as a ``jwtkit.KeySet``."""
+        return self._key_set
+
+    @property
+    def skipped(self) -> list[SkippedKey]:
+        """The keys that were skipped, as ``(index in "keys", kid or None, reason)``."""
+        return self._key_set.skipped
 
     def __getitem__(self, kid: str) -> PyJWK:
-        for key in self.keys:
-            if key.key_id == kid:
-                return key
-        raise KeyError(f"keyset has no key for kid: {kid}")
+        """The one key with this ``kid``. None, or more than one, raises ``PyJWKSetKeyError``
+        (a ``KeyError``, as in PyJWT, and an ``InvalidTokenError``)."""
+        return self._lookup(self.keys, kid, PyJWKSetKeyError)
+
+    def _lookup(self, keys: list[PyJWK], kid: str, error: type[PyJWTError]) -> PyJWK:
+        """The one key of `keys` (keys of this set) with this ``kid``, or `error`. Two keys
+        under one ``kid`` are ambiguous whatever their algorithms, since a ``kid`` alone
+        cannot tell them apart; a single one must also be the core's own choice for a token
+        of its algorithm (the core refuses a ``kid`` shared with a key of the same family
+        that it could not load)."""
+        matches = [key for key in keys if key.key_id == kid]
+        if len(matches) > 1:
+            raise error(
+                f"keyset has {len(matches)} keys for kid: {kid}; an ambiguous kid is refused"
+            )
+        if not matches:
+            raise error(f"keyset has no key for kid: {kid}")
+        if not isinstance(kid, str):
+            return matches[0]  # a kid no token can carry: nothing for the core to add
+        try:
+            self._key_set.select(matches[0].algorithm_name, kid)
+        except KeyNotFoundError as err:
+            raise error(f"keyset refuses kid: {kid}: {err}") from None
+        return matches[0]
 
     def __iter__(self) -> Iterator[PyJWK]:
         return iter(self.keys)
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+def _set_refusal(reason: str) -> str:
+    """The message for a set the core refused: PyJWT's for a set without usable keys (the
+    core's words only pick the text), with the core's reason."""
+    if "no key usable" in reason:
+        return f"The JWK Set did not contain any usable keys: {reason}"
+    return f"Invalid JWK Set: {reason}"
 
 
 class PyJWTSetWithTimestamp:

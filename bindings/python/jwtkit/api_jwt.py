@@ -146,11 +146,14 @@ class PyJWT:
             raise TypeError("audience must be a string, iterable or None")
         if isinstance(issuer, Container) and not isinstance(issuer, (str, Iterable)):
             raise TypeError('Issuer param must be "str" or "Container[str]"')
+        # An expected audience, issuer or subject is always checked: `verify_aud`,
+        # `verify_iss` and `verify_sub` only decide about tokens when none is configured
+        # (PyJWT skips a configured value when its option is off).
         return Validator(
             algorithms,
-            audience=audience if options["verify_aud"] else None,
-            issuer=cast("Optional[Iterable[str]]", issuer) if options["verify_iss"] else None,
-            subject=subject if options["verify_sub"] else None,
+            audience=audience,
+            issuer=cast("Optional[Iterable[str]]", issuer),
+            subject=subject,
             leeway=leeway,
             require=options["require"],
             verify_exp=options["verify_exp"],
@@ -233,7 +236,13 @@ class PyJWT:
         else:
             # As PyJWT, the header is read even unverified: a malformed one is a DecodeError.
             unverified_header(token)
-            checks = merged["require"] or any(merged[name] for name in _CLAIM_CHECKS)  # type: ignore[literal-required]
+            checks = (
+                merged["require"]
+                or any(merged[name] for name in _CLAIM_CHECKS)  # type: ignore[literal-required]
+                or audience is not None
+                or issuer is not None
+                or subject is not None
+            )
             if checks:
                 validator = self._validator(merged, [], audience, issuer, subject, leeway)
                 payload = validator.dangerous_decode_unverified(token)
@@ -246,7 +255,7 @@ class PyJWT:
             )
             if complete:
                 decoded["payload"] = payload
-        if merged["verify_aud"] and merged.get("strict_aud", False) and audience is not None:
+        if merged.get("strict_aud", False) and audience is not None:
             _check_strict_audience(decoded["payload"] if complete else decoded, audience)
         return decoded
 

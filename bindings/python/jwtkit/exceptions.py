@@ -1,8 +1,19 @@
 """PyJWT's exception classes, with the same names, hierarchy and messages.
 
-Defined once, here; the native module raises these very classes. Two are jwtkit's own:
-``InvalidTypeError`` (the header ``typ`` a ``Validator`` asked for is absent or different) and
-``KeyNotFoundError`` (no key of a key set fits the token's ``kid`` and ``alg``).
+Defined once, here; the native module raises these very classes.
+
+One rule holds everywhere: every failure a token's content causes (its encoding, its ``alg``
+or ``kid``, its signature, its claims) raises a subclass of ``InvalidTokenError``, so
+``except InvalidTokenError`` answers every hostile token with a refusal. Only the caller's own
+setup (a key that cannot be loaded or can verify no allowed token) raises ``InvalidKeyError``
+alone. Where PyJWT raises another class for a token-caused failure, jwtkit's class keeps
+PyJWT's as a second base, so code written for PyJWT still catches it.
+
+jwtkit's own classes: ``InvalidTypeError`` (the header ``typ`` a ``Validator`` asked for is
+absent or different), ``KeyNotFoundError`` (no key of a key set, or more than one, fits the
+token's ``kid`` and ``alg``) and its two lookup forms ``PyJWKSetKeyError`` and
+``PyJWKClientKeyNotFoundError``, and ``InvalidAlgorithmForKeyError`` (the token's ``alg`` asks
+the key text for a use it cannot serve).
 """
 
 from __future__ import annotations
@@ -29,6 +40,9 @@ __all__ = [
     "InvalidJTIError",
     "InvalidTypeError",
     "KeyNotFoundError",
+    "InvalidAlgorithmForKeyError",
+    "PyJWKSetKeyError",
+    "PyJWKClientKeyNotFoundError",
 ]
 
 
@@ -118,5 +132,26 @@ class InvalidTypeError(InvalidTokenError):
     """jwtkit's own: the header ``typ`` is absent or not the one a ``Validator`` expects."""
 
 
-class KeyNotFoundError(PyJWKError):
-    """jwtkit's own: no key of a key set fits the token's ``kid`` and ``alg``."""
+class KeyNotFoundError(InvalidTokenError, PyJWKError):
+    """jwtkit's own: no key of a key set fits the token's ``kid`` and ``alg``, or more than one
+    does (an ambiguous ``kid``). A verdict on the token; ``PyJWKError`` stays a base for code
+    that caught it before."""
+
+
+class InvalidAlgorithmForKeyError(InvalidAlgorithmError, InvalidKeyError):
+    """jwtkit's own: the allow-list mixes HMAC and public-key algorithms, so the key text is
+    read the way the token's ``alg`` asks, and it cannot serve that ``alg`` (an HS256 token
+    against a public key or an SSH line, an RS256 token against a secret) although another
+    allowed algorithm could use it. A verdict on the token; ``InvalidKeyError``, which PyJWT
+    raises there, stays a base."""
+
+
+class PyJWKSetKeyError(KeyNotFoundError, KeyError):
+    """jwtkit's own: ``PyJWKSet[kid]`` found no key with that ``kid``, or more than one. A
+    ``KeyError``, as PyJWT raises, and a ``KeyNotFoundError``, since the ``kid`` comes from a
+    token."""
+
+
+class PyJWKClientKeyNotFoundError(PyJWKClientError, KeyNotFoundError):
+    """jwtkit's own: ``PyJWKClient`` found no signing key with the token's ``kid``, or more
+    than one. A ``PyJWKClientError``, as PyJWT raises, and a ``KeyNotFoundError``."""

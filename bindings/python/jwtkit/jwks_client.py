@@ -1,13 +1,17 @@
 """``PyJWKClient``: fetch a JWKS URL with urllib, cache it, pick the signing key for a token.
 
-PyJWT's client, kept in Python (it is I/O, not token logic) over jwtkit's ``PyJWKSet``.
+PyJWT's client, kept in Python (it is I/O, not token logic) over jwtkit's ``PyJWKSet``. Beyond
+PyJWT: ``timeout`` bounds the whole fetch (not each socket read), the response is capped at
+``max_response_bytes`` (1 MiB), its JSON is read by the core's strict parser, and a ``kid``
+that no key, or more than one, has raises ``PyJWKClientKeyNotFoundError`` (also an
+``InvalidTokenError``).
 """
 
 from __future__ import annotations
 
 import http.client
-import json
 import math
+import socket
 import threading
 import time
 import urllib.request
@@ -17,12 +21,17 @@ from typing import Any, Optional, Union
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
 
-from ._native import unverified_header
+from ._native import parse_json_object, unverified_header
 from .api_jwk import PyJWK, PyJWKSet, PyJWTSetWithTimestamp
 from .api_jws import _as_text
-from .exceptions import PyJWKClientConnectionError, PyJWKClientError, PyJWKSetError
+from .exceptions import (
+    PyJWKClientConnectionError,
+    PyJWKClientError,
+    PyJWKClientKeyNotFoundError,
+    PyJWKSetError,
+)
 
-__all__ = ["PyJWKClient", "JWKSetCache"]
+__all__ = ["PyJWKClient", "JWKSetCache", "DEFAULT_MAX_RESPONSE_BYTES"]
 
 
 class JWKSetCache:
@@ -60,6 +69,166 @@ class _NoRedirectHandler(urllib.request.HTTPRedirectHandler):
         return None
 
 
+#: The largest JWKS response ``PyJWKClient`` reads by default: 1 MiB, far beyond any real key
+#: set (a few kilobytes), so a broken or hostile endpoint cannot make it buffer without end.
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
+
+_CHUNK = 64 * 1024
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection that hands the socket it connects to the fetch it serves."""
+
+    _jwtkit_fetch: _Fetch
+
+    def connect(self) -> None:
+        super().connect()
+        self._jwtkit_fetch.watch(self.sock)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection that hands the socket it connects (after TLS) to its fetch."""
+
+    _jwtkit_fetch: _Fetch
+
+    def connect(self) -> None:
+        super().connect()
+        self._jwtkit_fetch.watch(self.sock)
+
+
+_WATCHED: dict[Any, Any] = {
+    http.client.HTTPConnection: _WatchedHTTPConnection,
+    http.client.HTTPSConnection: _WatchedHTTPSConnection,
+}
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, fetch: _Fetch) -> None:
+        super().__init__()
+        self._fetch = fetch
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(self._fetch.connection(http_class), req, **kwargs)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, fetch: _Fetch, context: Optional[SSLContext]) -> None:
+        super().__init__(context=context)
+        self._fetch = fetch
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(self._fetch.connection(http_class), req, **kwargs)
+
+
+class _Fetch:
+    """One GET of a JWK Set with a deadline for the whole exchange and a size cap.
+
+    urllib's ``timeout`` bounds each socket operation, so a server that trickles a byte at a
+    time holds it for ever. Here the request runs in a daemon thread and the caller waits at
+    most ``timeout`` seconds in all; then the fetch is abandoned: every socket it opened is
+    shut down, so the thread ends at its next read. The body is read in chunks, at most
+    ``limit + 1`` bytes, and refused beyond ``limit``.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._abandoned = False
+        self._done = threading.Event()
+        self._body = b""
+        self._error: Optional[BaseException] = None
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            if not self._abandoned:
+                self._sockets.append(sock)
+                return
+        _shutdown(sock)
+        raise TimeoutError("timed out")
+
+    def _abandon(self) -> None:
+        with self._lock:
+            self._abandoned = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shutdown(sock)
+
+    def connection(self, base: Any) -> Any:
+        """What urllib calls to make a connection of class `base`: one that hands its socket
+        to this fetch (an unexpected class is used as it is; the caller's deadline holds)."""
+        watched = _WATCHED.get(base)
+        if watched is None:
+            return base
+
+        def make(host: str, **kwargs: Any) -> Any:
+            conn = watched(host, **kwargs)
+            conn._jwtkit_fetch = self
+            return conn
+
+        return make
+
+    def run(
+        self,
+        request: urllib.request.Request,
+        timeout: Optional[float],
+        ssl_context: Optional[SSLContext],
+    ) -> bytes:
+        """The response body; raises what urllib raises, TimeoutError at the deadline, or
+        PyJWKClientError for a body beyond the limit."""
+        opener = urllib.request.build_opener(
+            _NoRedirectHandler(), _HTTPHandler(self), _HTTPSHandler(self, ssl_context)
+        )
+
+        def work() -> None:
+            try:
+                with opener.open(request, timeout=timeout) as response:
+                    self._body = self._read(response)
+            except BaseException as err:  # handed to the caller
+                self._error = err
+            finally:
+                self._done.set()
+
+        thread = threading.Thread(target=work, name="jwtkit-jwks-fetch", daemon=True)
+        thread.start()
+        if not self._done.wait(timeout):
+            self._abandon()
+            raise TimeoutError("timed out")
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._body
+
+    def _read(self, response: Any) -> bytes:
+        limit = self._limit
+        # A length announced beyond the limit is refused before any of the body is read.
+        declared = str(response.headers.get("Content-Length", "")).strip()
+        announced = declared.isascii() and declared.isdigit()
+        if announced and (len(declared) > 18 or int(declared) > limit):
+            raise PyJWKClientError(
+                f"The JWKS response is {declared} bytes long; at most {limit} are accepted"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = response.read(min(_CHUNK, limit + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise PyJWKClientError(
+                    f"The JWKS response is longer than {limit} bytes; at most {limit} are accepted"
+                )
+            chunks.append(chunk)
+
+
 class PyJWKClient:
     """Fetches and caches a JWK Set from `uri` (http or https only, redirects not followed)."""
 
@@ -74,6 +243,7 @@ class PyJWKClient:
         timeout: float = 30,
         ssl_context: Optional[SSLContext] = None,
         cooldown_duration: float = 30,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if headers is None:
             headers = {}
@@ -97,6 +267,15 @@ class PyJWKClient:
                 f'Cooldown duration must be finite, the input is "{cooldown_duration}"'
             )
         self.cooldown_duration = cooldown_duration
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise PyJWKClientError(
+                f'max_response_bytes must be a positive integer, the input is "{max_response_bytes}"'
+            )
+        self.max_response_bytes = max_response_bytes
         self._last_successful_fetch: Optional[float] = None
         self._client_lock = threading.RLock()
         if cache_jwk_set:
@@ -111,18 +290,21 @@ class PyJWKClient:
             )
 
     def fetch_data(self) -> Any:
+        """Fetches the JWK Set: at most ``timeout`` seconds for the whole exchange and
+        ``max_response_bytes`` of body, read by the core's strict JSON parser."""
+        request = urllib.request.Request(url=self.uri, headers=self.headers)
         try:
-            request = urllib.request.Request(url=self.uri, headers=self.headers)
-            handlers: list[Any] = [_NoRedirectHandler()]
-            if self.ssl_context is not None:
-                handlers.append(urllib.request.HTTPSHandler(context=self.ssl_context))
-            opener = urllib.request.build_opener(*handlers)
-            with opener.open(request, timeout=self.timeout) as response:
-                jwk_set = json.load(response)
-        except (URLError, TimeoutError, http.client.HTTPException) as e:
+            body = _Fetch(self.max_response_bytes).run(request, self.timeout, self.ssl_context)
+        except (URLError, OSError, http.client.HTTPException) as e:
             if isinstance(e, HTTPError):
                 e.close()
             raise PyJWKClientConnectionError(f'Fail to fetch data from the url, err: "{e}"') from e
+        try:
+            jwk_set = parse_json_object(body)
+        except ValueError as err:
+            raise PyJWKClientError(
+                f"The JWKS endpoint did not return a JSON object (the response is {err})"
+            ) from None
         jwk_set = self._as_jwk_set_payload(jwk_set)
         if self.jwk_set_cache is not None:
             self.jwk_set_cache.put(jwk_set)
@@ -152,7 +334,10 @@ class PyJWKClient:
         return data
 
     def get_signing_keys(self, refresh: bool = False) -> list[PyJWK]:
-        jwk_set = self.get_jwk_set(refresh)
+        return self._signing_keys(self.get_jwk_set(refresh))
+
+    @staticmethod
+    def _signing_keys(jwk_set: PyJWKSet) -> list[PyJWK]:
         signing_keys = [
             key for key in jwk_set.keys if key.public_key_use in ["sig", None] and key.key_id
         ]
@@ -161,22 +346,28 @@ class PyJWKClient:
         return signing_keys
 
     def get_signing_key(self, kid: str) -> PyJWK:
+        """The one signing key with this ``kid`` (the set is fetched again once if none has
+        it). None, or more than one, raises ``PyJWKClientKeyNotFoundError``: a
+        ``PyJWKClientError``, as in PyJWT, and an ``InvalidTokenError``."""
         with self._client_lock:
-            signing_keys = self.get_signing_keys()
-            signing_key = self.match_kid(signing_keys, kid)
-            if not signing_key:
+            jwk_set = self.get_jwk_set()
+            signing_keys = self._signing_keys(jwk_set)
+            if not self._matches(signing_keys, kid):
                 cooling_down = (
                     self.jwk_set_cache is not None
                     and self._last_successful_fetch is not None
                     and time.monotonic() - self._last_successful_fetch < self.cooldown_duration
                 )
                 if not cooling_down:
-                    signing_keys = self.get_signing_keys(refresh=True)
+                    jwk_set = self.get_jwk_set(refresh=True)
                     self._last_successful_fetch = time.monotonic()
-                    signing_key = self.match_kid(signing_keys, kid)
-                if not signing_key:
-                    raise PyJWKClientError(f'Unable to find a signing key that matches: "{kid}"')
-            return signing_key
+                    signing_keys = self._signing_keys(jwk_set)
+            if not self._matches(signing_keys, kid):
+                raise PyJWKClientKeyNotFoundError(
+                    f'Unable to find a signing key that matches: "{kid}"'
+                )
+            # One key, and the core's own choice for that kid; or an ambiguous kid.
+            return jwk_set._lookup(signing_keys, kid, PyJWKClientKeyNotFoundError)
 
     def get_signing_key_from_jwt(self, token: Union[str, bytes]) -> PyJWK:
         header = unverified_header(_as_text(token))
@@ -184,7 +375,10 @@ class PyJWKClient:
 
     @staticmethod
     def match_kid(signing_keys: list[PyJWK], kid: str) -> Optional[PyJWK]:
-        for key in signing_keys:
-            if key.key_id == kid:
-                return key
-        return None
+        """The key with this ``kid`` if exactly one has it (PyJWT: the first one)."""
+        matches = PyJWKClient._matches(signing_keys, kid)
+        return matches[0] if len(matches) == 1 else None
+
+    @staticmethod
+    def _matches(signing_keys: list[PyJWK], kid: str) -> list[PyJWK]:
+        return [key for key in signing_keys if key.key_id == kid]

@@ -51,12 +51,22 @@ pub(crate) fn type_error(message: impl Into<String>) -> PyErr {
     PyTypeError::new_err(message.into())
 }
 
+/// The core's message for a header `kid` that is not a string.
+const KID_NOT_A_STRING: &str = r#"header member "kid" is not a string"#;
+
 /// Maps a jwtkit error onto PyJWT's class and message.
 pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
     let (name, message) = match &err {
         Error::Malformed(_) if ctx.token.is_some_and(|t| t.matches('.').count() < 2) => {
             ("DecodeError", "Not enough segments".to_owned())
         }
+        // PyJWT's words for a `kid` that is not a string (it raises InvalidTokenError, of
+        // which DecodeError is a subclass). Matched on the core's message, which only picks
+        // the text: any other message keeps the core's own.
+        Error::Malformed(message) if message == KID_NOT_A_STRING => (
+            "DecodeError",
+            "Key ID header parameter must be a string".to_owned(),
+        ),
         Error::Malformed(_) | Error::Unsupported(_) => ("DecodeError", err.to_string()),
         Error::InvalidSignature => (
             "InvalidSignatureError",
@@ -86,10 +96,14 @@ pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
         Error::InvalidSubject(_) => ("InvalidSubjectError", "Invalid subject".to_owned()),
         Error::InvalidType(_) => ("InvalidTypeError", err.to_string()),
         Error::MissingClaim(claim) => ("MissingRequiredClaimError", claim.clone()),
+        // The one kind a token cannot cause: the caller's key or setup.
         Error::InvalidKey(_) => ("InvalidKeyError", err.to_string()),
+        // No key, or more than one, for the token's `kid` and `alg`: a verdict on the token
+        // (KeyNotFoundError is an InvalidTokenError).
         Error::KeyNotFound(_) => ("KeyNotFoundError", err.to_string()),
-        // `Error` is non-exhaustive: a kind added later is still a token failure.
-        _ => ("InvalidTokenError", err.to_string()),
+        // `Error` is non-exhaustive: a kind added later follows the core's own verdict.
+        _ if err.is_rejection() => ("InvalidTokenError", err.to_string()),
+        _ => ("InvalidKeyError", err.to_string()),
     };
     raise(py, name, message)
 }

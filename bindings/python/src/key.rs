@@ -1,6 +1,6 @@
 //! `jwtkit.Key` and `jwtkit.KeySet`: keys parsed once, immutable, shared by every thread.
 
-use jwt_crypto::{Algorithm, Error, JwkSet, Key, KeyFamily, KeySource};
+use jwt_crypto::{Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, Verifier};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -154,6 +154,12 @@ impl PyKey {
         self.key.is_private()
     }
 
+    /// Whether the key can verify tokens of `algorithm`: the core's own answer (its family,
+    /// its JWK binding and `key_ops`, an HMAC secret long enough for the hash).
+    fn accepts(&self, py: Python<'_>, algorithm: &str) -> PyResult<bool> {
+        Ok(self.key.accepts(self::algorithm(py, algorithm)?))
+    }
+
     /// The RFC 7638 SHA-256 JWK thumbprint, base64url.
     fn thumbprint(&self) -> String {
         self.key.thumbprint()
@@ -215,8 +221,11 @@ impl PyKey {
 
 #[pymethods]
 impl PyKeySet {
-    /// A JWK set from JSON text or a dict `{"keys": [...]}`. Keys not meant for signatures
-    /// are skipped; a malformed key, an empty set or a `kid` shared within a family is refused.
+    /// A JWK set from JSON text or a dict `{"keys": [...]}`. Keys the core cannot use for
+    /// signatures (`use` "enc", a 1024-bit RSA key, Ed448, a malformed entry...) are skipped
+    /// and listed in `skipped`; a set with no usable key, or one that mixes secret (`oct`) keys
+    /// with public keys, is refused. A token whose `kid` more than one key could verify is
+    /// refused at verification (KeyNotFoundError).
     #[staticmethod]
     fn from_jwks(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = convert::json_text(jwks, "JWK set")?;
@@ -235,12 +244,47 @@ impl PyKeySet {
             .collect()
     }
 
+    /// The position (in `key_ids` order) of the one key a token with this `alg` and `kid`
+    /// would be verified with: the core's own choice. No key, or more than one (an ambiguous
+    /// `kid`, also one shared with a key of the same family the set could not load), raises
+    /// KeyNotFoundError, as verification would.
+    #[pyo3(signature = (algorithm, kid=None))]
+    fn select(&self, py: Python<'_>, algorithm: &str, kid: Option<&str>) -> PyResult<usize> {
+        let alg = self::algorithm(py, algorithm)?;
+        let chosen = self
+            .set
+            .select_key(alg, kid)
+            .map_err(|err| errors::to_py(py, err, &Context::default()))?;
+        self.set
+            .keys()
+            .iter()
+            .position(|key| std::ptr::eq(key, chosen))
+            .ok_or_else(|| errors::raise(py, "KeyNotFoundError", "the set chose no key of its own"))
+    }
+
+    /// The keys loading skipped, as `(index in "keys", kid or None, reason)`, in the set's
+    /// order.
+    #[getter]
+    fn skipped(&self) -> Vec<(usize, Option<String>, String)> {
+        self.set
+            .skipped()
+            .iter()
+            .map(|key| (key.index, key.kid.clone(), key.reason.clone()))
+            .collect()
+    }
+
     fn __len__(&self) -> usize {
         self.set.keys().len()
     }
 
     fn __repr__(&self) -> String {
-        format!("<jwtkit.KeySet of {} keys>", self.set.keys().len())
+        match self.set.skipped().len() {
+            0 => format!("<jwtkit.KeySet of {} keys>", self.set.keys().len()),
+            skipped => format!(
+                "<jwtkit.KeySet of {} keys, {skipped} skipped>",
+                self.set.keys().len()
+            ),
+        }
     }
 }
 

@@ -13,9 +13,12 @@ mod errors;
 mod key;
 mod validator;
 
+use std::borrow::Cow;
+
 use jwt_crypto::{Algorithm, DEFAULT_MAX_TOKEN_LEN};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
 use crate::errors::Context;
 use crate::key::{PyKey, PyKeySet, Source};
@@ -94,6 +97,31 @@ fn unverified_header<'py>(
         .and_then(|header| convert::map_to_py(py, &header))
 }
 
+/// A JSON object as a dict, read by the core's strict parser: member names unique at every
+/// depth, nesting within the core's limit, nothing after the object. `ValueError` (as
+/// `json.loads` raises) for anything else; the PyJWT-style entry points turn it into their
+/// own class (`PyJWKSetError`, `InvalidKeyError`, `PyJWKClientError`).
+#[pyfunction]
+fn parse_json_object<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let bytes: Cow<'_, [u8]> = if let Ok(text) = data.cast::<PyString>() {
+        match text.to_cow() {
+            Ok(text) => Cow::Owned(text.into_owned().into_bytes()),
+            Err(_) => return Err(PyValueError::new_err("the JSON text is not valid Unicode")),
+        }
+    } else if let Ok(bytes) = data.cast::<PyBytes>() {
+        Cow::Borrowed(bytes.as_bytes())
+    } else {
+        return Err(errors::type_error("JSON text must be str or bytes"));
+    };
+    let map = jwt_crypto::json::parse_unique_object(&bytes).map_err(|err| {
+        PyValueError::new_err(format!("not a JSON object with unique member names: {err}"))
+    })?;
+    convert::map_to_py(py, &map)
+}
+
 /// The claims of a token as a dict, with no signature check and no claim validation.
 #[pyfunction]
 fn unverified_claims<'py>(
@@ -115,6 +143,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(jws_verify, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_claims, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_json_object, m)?)?;
     let names: Vec<&str> = Algorithm::ALL.iter().map(|alg| alg.as_str()).collect();
     m.add("ALGORITHMS", PyTuple::new(m.py(), names)?)?;
     m.add("DEFAULT_MAX_TOKEN_LEN", DEFAULT_MAX_TOKEN_LEN)?;

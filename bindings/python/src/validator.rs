@@ -84,7 +84,10 @@ fn claims_to_py<'py>(py: Python<'py>, claims: &Map<String, Value>) -> PyResult<B
 impl PyValidator {
     /// `algorithms` is the allow-list (required, JOSE names). The defaults are the core's
     /// strict ones: `exp` required, `iat` not checked, a token with `aud` refused unless an
-    /// audience is expected.
+    /// audience is expected. `require` replaces the required set (`[]` requires nothing); a
+    /// required claim that is `null` is missing. A configured `audience` (any list, even an
+    /// empty one, which no token satisfies), `issuer` or `subject` is always checked:
+    /// `verify_aud=False` only lets tokens carry any `aud` when no audience is configured.
     #[new]
     #[pyo3(signature = (
         algorithms, *, audience=None, issuer=None, subject=None, leeway=None, require=None,
@@ -135,7 +138,7 @@ impl PyValidator {
                 v = v.leeway(leeway);
             }
             if let Some(required) = &required {
-                v = v.require(required.iter().cloned());
+                v = v.require_only(required.iter().cloned());
             }
             if let Some(now) = now {
                 v = v.fixed_time(now);

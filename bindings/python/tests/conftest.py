@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 #: The shared conformance vectors, at the repository root.
 VECTORS = pathlib.Path(__file__).resolve().parents[3] / "tests" / "vectors"
+#: Project Wycheproof's JOSE vectors, committed beside them.
+WYCHEPROOF = VECTORS.parent / "wycheproof"
 
 ALGORITHMS = [
     "HS256", "HS384", "HS512",

@@ -96,7 +96,11 @@ def test_options_turn_checks_off() -> None:
     assert decode(tok, options=options, issuer="i")["aud"] == "x"
     with pytest.raises(jwt.InvalidIssuerError):
         decode(tok, options=options, issuer="j")
-    assert decode(tok, options={**options, "verify_iss": False}, issuer="j")["iss"] == "i"
+    # An issuer the caller configured is checked even with `verify_iss` off (PyJWT skips
+    # it); the option only matters when no issuer is configured.
+    with pytest.raises(jwt.InvalidIssuerError):
+        decode(tok, options={**options, "verify_iss": False}, issuer="j")
+    assert decode(tok, options={**options, "verify_iss": False})["iss"] == "i"
 
 
 def test_audience_lists_and_strict_aud() -> None:

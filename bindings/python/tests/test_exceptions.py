@@ -50,7 +50,18 @@ def test_the_package_exports_what_pyjwt_exports() -> None:
 
 def test_jwtkits_own_classes_sit_in_the_hierarchy() -> None:
     assert issubclass(jwtkit.InvalidTypeError, jwtkit.InvalidTokenError)
+    # What a token causes is an InvalidTokenError; PyJWT's class for it stays a base.
+    assert issubclass(jwtkit.KeyNotFoundError, jwtkit.InvalidTokenError)
     assert issubclass(jwtkit.KeyNotFoundError, jwtkit.PyJWKError)
+    assert issubclass(jwtkit.InvalidAlgorithmForKeyError, jwtkit.InvalidAlgorithmError)
+    assert issubclass(jwtkit.InvalidAlgorithmForKeyError, jwtkit.InvalidKeyError)
+    assert issubclass(jwtkit.PyJWKSetKeyError, jwtkit.KeyNotFoundError)
+    assert issubclass(jwtkit.PyJWKSetKeyError, KeyError)
+    assert issubclass(jwtkit.PyJWKClientKeyNotFoundError, jwtkit.KeyNotFoundError)
+    assert issubclass(jwtkit.PyJWKClientKeyNotFoundError, jwtkit.PyJWKClientError)
+    # The caller's own setup errors are not rejections.
+    for cls in (jwtkit.InvalidKeyError, jwtkit.PyJWKSetError, jwtkit.PyJWKClientConnectionError):
+        assert not issubclass(cls, jwtkit.InvalidTokenError), cls
 
 
 def test_missing_claim_carries_the_claim() -> None:

@@ -33,8 +33,9 @@ pub struct Args {
     /// for HMAC and RSA keys.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     alg: Option<Algorithm>,
-    /// The header's `kid` (a JWK's own `kid` is used when this is not given).
-    #[arg(long, value_name = "ID")]
+    /// The header's `kid` (a JWK's own `kid` is used when this is not given). It may start
+    /// with `-`, as one RFC 7638 thumbprint in 64 does.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     kid: Option<String>,
     /// The `iss` claim.
     #[arg(long, value_name = "ISSUER")]

@@ -7,6 +7,7 @@ use jwt_crypto::{Algorithm, JwkSet, Key, KeyFamily};
 
 use crate::error::{CliError, Result};
 use crate::input::{describe, read_bytes, read_text};
+use crate::output::note;
 
 /// What `--key` accepts, for the help texts.
 pub const KEY_FORMATS: &str = "\
@@ -15,8 +16,24 @@ certificate), the same structures as DER, or a JWK (JSON). Any other file is an 
 byte for byte (at least 32 bytes; 48 for HS384, 64 for HS512), except that the one newline ending
 a text file is not part of the secret.";
 
+/// The flag that lets `verify` check tokens MAC'd with a secret shorter than RFC 7518 allows.
+pub const SHORT_SECRET_FLAG: &str = "--dangerous-allow-short-secret";
+
+/// Whether a secret shorter than the hash may be loaded: only when asked for by name, for
+/// checking tokens that someone else already issued that way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortSecrets {
+    Refuse,
+    DangerouslyAllow,
+}
+
 /// Loads one key from a file, by its content (see [`KEY_FORMATS`]).
 pub fn load_key(path: &Path) -> Result<Key> {
+    load_key_with(path, ShortSecrets::Refuse)
+}
+
+/// [`load_key`], with short HMAC secrets accepted (with a warning) when `short` allows it.
+pub fn load_key_with(path: &Path, short: ShortSecrets) -> Result<Key> {
     let bytes = read_bytes(path)?;
     let unusable = |err: jwt_crypto::Error| CliError::usage(format!("{}: {err}", describe(path)));
     let text = std::str::from_utf8(&bytes).ok();
@@ -33,13 +50,43 @@ pub fn load_key(path: &Path) -> Result<Key> {
         }
         return Key::from_jwk(trimmed).map_err(unusable);
     }
+    let secret = secret_bytes(&bytes, text);
     if bytes.first() == Some(&0x30) {
         // DER starts with a SEQUENCE; so does one random secret in 256.
-        return Key::from_der(&bytes).or_else(|der_err| {
-            Key::from_secret(secret_bytes(&bytes, text)).map_err(|_| unusable(der_err))
-        });
+        return Key::from_der(&bytes)
+            .or_else(|der_err| load_secret(path, secret, short).map_err(|_| unusable(der_err)));
     }
-    Key::from_secret(secret_bytes(&bytes, text)).map_err(unusable)
+    load_secret(path, secret, short)
+}
+
+/// An HMAC secret. One too short for RFC 7518 is refused with the flag that would accept it,
+/// or accepted with a warning when that flag was given.
+fn load_secret(path: &Path, secret: &[u8], short: ShortSecrets) -> Result<Key> {
+    let unusable = |err: jwt_crypto::Error| CliError::usage(format!("{}: {err}", describe(path)));
+    let err = match Key::from_secret(secret) {
+        Ok(key) => return Ok(key),
+        Err(err) => err,
+    };
+    // Only the length is forgiven: a secret that is really a key stays refused.
+    let Ok(key) = Key::dangerous_from_short_secret(secret) else {
+        return Err(unusable(err));
+    };
+    match short {
+        ShortSecrets::Refuse => Err(CliError::usage(format!(
+            "{}: {err}; to check tokens that were MAC'd with it anyway, pass {SHORT_SECRET_FLAG}",
+            describe(path)
+        ))),
+        ShortSecrets::DangerouslyAllow => {
+            note(&format!(
+                "warning: {SHORT_SECRET_FLAG}: {} is a {}-byte HMAC secret, shorter than RFC \
+                 7518 allows; a secret that short can be guessed, and whoever guesses it can \
+                 issue tokens",
+                describe(path),
+                secret.len()
+            ));
+            Ok(key)
+        }
+    }
 }
 
 /// The secret in a file: its bytes, less the newline that ends a text file.
@@ -56,10 +103,14 @@ fn secret_bytes<'a>(bytes: &'a [u8], text: Option<&'a str>) -> &'a [u8] {
     }
 }
 
-/// Loads a JWK set (`{"keys": [...]}`).
+/// Loads a JWK set (`{"keys": [...]}`), with a warning for each key it had to skip.
 pub fn load_jwks(path: &Path) -> Result<JwkSet> {
-    JwkSet::from_json(&read_text(path)?)
-        .map_err(|err| CliError::usage(format!("{}: {err}", describe(path))))
+    let set = JwkSet::from_json(&read_text(path)?)
+        .map_err(|err| CliError::usage(format!("{}: {err}", describe(path))))?;
+    for skipped in set.skipped() {
+        note(&format!("warning: {}: skipped {skipped}", describe(path)));
+    }
+    Ok(set)
 }
 
 /// clap parser for an algorithm name, spelt as JOSE spells it.

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::{CliError, Result};
 use crate::input::read_token;
-use crate::keys::{load_jwks, load_key, parse_alg};
+use crate::keys::{ShortSecrets, load_jwks, load_key_with, parse_alg};
 use crate::output::print;
 use crate::time::{parse_leeway, relative, rfc3339};
 
@@ -63,6 +63,10 @@ pub struct Args {
     /// Require this header `typ` (e.g. at+jwt).
     #[arg(long, value_name = "TYPE")]
     typ: Option<String>,
+    /// Accept an HMAC secret shorter than RFC 7518 allows (32 bytes for HS256), with a
+    /// warning: only to check tokens someone else already issued with one. Never issue them.
+    #[arg(long = "dangerous-allow-short-secret")]
+    dangerous_allow_short_secret: bool,
     /// The token, an `Authorization: Bearer` line, or `-` for standard input (the default).
     #[arg(value_name = "TOKEN")]
     token: Option<String>,
@@ -70,7 +74,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let keys: Box<dyn KeySource> = match (&args.key, &args.jwks) {
-        (Some(path), _) => Box::new(load_key(path)?),
+        (Some(path), _) => {
+            let short = if args.dangerous_allow_short_secret {
+                ShortSecrets::DangerouslyAllow
+            } else {
+                ShortSecrets::Refuse
+            };
+            Box::new(load_key_with(path, short)?)
+        }
         (None, Some(path)) => Box::new(load_jwks(path)?),
         (None, None) => return Err(CliError::usage("give --key FILE or --jwks FILE")),
     };
@@ -90,7 +101,8 @@ pub fn run(args: Args) -> Result<()> {
         validation = validation.leeway(leeway);
     }
     if let Some(required) = &args.require {
-        validation = validation.require(required.iter().filter(|name| !name.is_empty()).cloned());
+        validation =
+            validation.require_only(required.iter().filter(|name| !name.is_empty()).cloned());
     }
     if let Some(typ) = &args.typ {
         validation = validation.typ(typ.clone());

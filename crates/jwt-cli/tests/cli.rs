@@ -697,3 +697,92 @@ fn every_command_has_examples_in_its_help() {
         assert!(help.contains("Examples:\n  jwtkit "), "{command:?}: {help}");
     }
 }
+
+/// jwt.io's example token, the most copied JWT there is: HS256 under the 19-byte secret
+/// `your-256-bit-secret`, with no `exp`.
+const JWT_IO_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+#[test]
+fn a_kid_may_start_with_a_hyphen() {
+    // One RFC 7638 thumbprint in 64 starts with `-`; `--kid "$KID"` must still work.
+    let dir = temp_dir("hyphen-kid");
+    let (signing, _) = key_pair(&dir, "ES256");
+    let token = jwtkit(&["encode", "--key", &signing, "--kid", "-Ux9", "--exp", "5m"]).ok();
+    let decoded = jwtkit(&["decode", "--json", token.trim()]).json();
+    assert_eq!(decoded["header"]["kid"], "-Ux9");
+}
+
+#[test]
+fn a_short_secret_is_checked_only_with_the_named_flag_and_a_warning() {
+    let dir = temp_dir("short-secret");
+    let secret = dir.join("secret.txt");
+    fs::write(&secret, "your-256-bit-secret\n").unwrap();
+    let args = [
+        "verify",
+        "--key",
+        s(&secret),
+        "--alg",
+        "HS256",
+        "--require=",
+    ];
+
+    let line = jwtkit(&[&args[..], &[JWT_IO_TOKEN]].concat()).refused(2);
+    assert!(line.contains("has 19"), "{line}");
+    assert!(line.contains("--dangerous-allow-short-secret"), "{line}");
+
+    let run = jwtkit(&[&args[..], &["--dangerous-allow-short-secret", JWT_IO_TOKEN]].concat());
+    assert!(
+        run.stderr
+            .starts_with("warning: --dangerous-allow-short-secret"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("19-byte"), "{run:?}");
+    assert_eq!(run.json()["name"], "John Doe");
+
+    // The flag forgives the length, never a key posing as a secret.
+    let ssh = dir.join("id.pub");
+    fs::write(
+        &ssh,
+        "ssh-ed25519\tAAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n",
+    )
+    .unwrap();
+    let line = jwtkit(&[
+        "verify",
+        "--key",
+        s(&ssh),
+        "--alg",
+        "HS256",
+        "--dangerous-allow-short-secret",
+        JWT_IO_TOKEN,
+    ])
+    .refused(2);
+    assert!(line.contains("SSH"), "{line}");
+}
+
+#[test]
+fn a_jwk_set_with_unusable_keys_loads_and_says_what_it_skipped() {
+    let dir = temp_dir("skipped-keys");
+    let (private, public) = key_pair(&dir, "ES256");
+    let jwk: Value = jwtkit(&["jwk", &public]).json();
+    let jwk = jwk.get("jwk").cloned().unwrap_or(jwk);
+    let jwks = dir.join("jwks.json");
+    let set = json!({"keys": [
+        {"kty": "RSA", "use": "enc", "kid": "enc-1", "n": "AQAB", "e": "AQAB"},
+        {"kty": "EC", "crv": "P-256", "kid": "broken", "x": "AA", "y": "AA"},
+        jwk,
+    ]});
+    fs::write(&jwks, set.to_string()).unwrap();
+    let token = jwtkit(&["encode", "--key", &private, "--exp", "5m"]).ok();
+    let run = jwtkit(&["verify", "--jwks", s(&jwks), "--alg", "ES256", token.trim()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{run:?}");
+    assert!(
+        warnings[0].contains("skipped key #0 (kid \"enc-1\")"),
+        "{run:?}"
+    );
+    assert!(
+        warnings[1].contains("skipped key #1 (kid \"broken\")"),
+        "{run:?}"
+    );
+}

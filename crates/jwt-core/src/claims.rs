@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::json::{self, Name, SmallList};
+use crate::json::{self, Name, Skip, SmallList};
 
 /// Seconds since the Unix epoch, as JWT's `exp`, `nbf` and `iat` carry them.
 ///
@@ -121,6 +121,8 @@ pub struct RegisteredClaims {
 #[derive(Debug, Default)]
 pub(crate) struct ClaimsView<'a> {
     pub(crate) names: SmallList<Cow<'a, str>, 8>,
+    /// The members whose value is `null`, which count as absent (as PyJWT counts them).
+    nulls: SmallList<Cow<'a, str>, 2>,
     pub(crate) iss: Option<Cow<'a, str>>,
     pub(crate) sub: Option<Cow<'a, str>>,
     pub(crate) aud: Option<SmallList<Cow<'a, str>, 2>>,
@@ -154,8 +156,9 @@ impl<'a> ClaimsView<'a> {
             .map_err(|err| Error::malformed(format!("claims: {err}")))
     }
 
+    /// Whether the claims carry `name` with a value other than `null`.
     pub(crate) fn has(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n == name)
+        self.names.iter().any(|n| n == name) && !self.nulls.iter().any(|n| n == name)
     }
 }
 
@@ -212,64 +215,15 @@ impl<'de> Visitor<'de> for ViewSeed {
                     view.aud = Some(list);
                 }
                 _ => {
-                    access.next_value::<Skip>()?;
+                    let Skip(null) = access.next_value::<Skip>()?;
+                    if null {
+                        view.nulls.push(name.clone());
+                    }
                 }
             }
             view.names.push(name);
         }
         Ok(view)
-    }
-}
-
-/// Any JSON value, read and dropped through `deserialize_any`, so that serde_json's nesting
-/// limit (128) applies and nested member names are checked for duplicates: `IgnoredAny` does
-/// neither, and a claim nested 10^5 deep or `{"role":{"admin":false,"admin":true}}` would pass
-/// unnoticed to whoever parses the claims next.
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(Skip)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = Skip;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        let mut names = Vec::new();
-        while let Some((Name(name), Skip)) = map.next_entry::<Name<'de>, Skip>()? {
-            names.push(name);
-        }
-        match json::find_duplicate(&names) {
-            Some(name) => Err(de::Error::custom(format_args!("duplicate member {name:?}"))),
-            None => Ok(Skip),
-        }
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::base64url;
 use crate::decode::TokenData;
 use crate::error::Error;
-use crate::header::Header;
+use crate::header::{self, Header};
 use crate::json;
 use crate::jws::{Parsed, Segments};
 use crate::validation::DEFAULT_MAX_TOKEN_LEN;
@@ -23,13 +23,17 @@ pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
 }
 
 /// The header of `token` as a JSON object, whatever its `alg` says (even `none`): for tools
-/// that show a token to a person. Base64url and member names are still checked strictly.
+/// that show a token to a person or route it. Base64url and member names are still checked
+/// strictly, and `kid`, when present, must be a string of at most
+/// [`MAX_KID_LEN`](crate::MAX_KID_LEN) bytes, as the verify path requires.
 pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(segments.signature)?;
     let header = base64url::decode(segments.header, "header")?;
-    json::parse_unique_object(&header)
-        .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))
+    let header = json::parse_unique_object(&header)
+        .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))?;
+    header::check_kid_value(header.get("kid"))?;
+    Ok(header)
 }
 
 /// The claims of `token` as a JSON object, whatever its header says (even `alg: none`): for

@@ -131,6 +131,44 @@ mod tests {
     }
 
     #[test]
+    fn encode_refuses_claims_that_repeat_a_member_name() {
+        #[derive(serde::Serialize)]
+        struct Injected {
+            sub: &'static str,
+            #[serde(flatten)]
+            extra: std::collections::BTreeMap<&'static str, Value>,
+        }
+        let claims = Injected {
+            sub: "mallory",
+            extra: [("sub", json!("admin")), ("exp", json!(2_000))].into(),
+        };
+        let err = encode(&Header::new(Algorithm::HS256), &claims, &KEY).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Malformed, "{err}");
+        let nested = json!({"sub": "u", "exp": 2_000, "n": {"a": 1}});
+        assert!(encode(&Header::new(Algorithm::HS256), &nested, &KEY).is_ok());
+        let not_an_object = encode(&Header::new(Algorithm::HS256), &json!([1]), &KEY);
+        assert_eq!(not_an_object.unwrap_err().kind(), ErrorKind::Malformed);
+    }
+
+    #[test]
+    fn the_unverified_header_json_checks_kid_as_the_verify_path_does() {
+        let with_kid = |kid: Value| {
+            let header = serde_json::to_vec(&json!({"alg": "RS256", "kid": kid})).unwrap();
+            let mut token = String::new();
+            crate::base64url::encode_into(&header, &mut token);
+            token + ".e30."
+        };
+        for bad in [json!(["x"]), json!(1), json!(null), json!("k".repeat(257))] {
+            let err = dangerous::decode_header_json_unverified(&with_kid(bad.clone())).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{bad}");
+            let typed = dangerous::decode_header_unverified(&with_kid(bad.clone())).unwrap_err();
+            assert_eq!(typed.kind(), ErrorKind::Malformed, "{bad}");
+        }
+        let ok = dangerous::decode_header_json_unverified(&with_kid(json!("k1"))).unwrap();
+        assert_eq!(ok["kid"], json!("k1"));
+    }
+
+    #[test]
     fn the_signature_is_reported_before_the_claims() {
         let expired = token(json!({"exp": 10}));
         assert_eq!(

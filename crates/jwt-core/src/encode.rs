@@ -5,11 +5,13 @@ use serde::Serialize;
 use crate::crypto::Signer;
 use crate::error::Error;
 use crate::header::Header;
+use crate::json;
 use crate::jws;
 
 /// Serializes `claims` (which must be a JSON object) under `header` and signs with `key`.
 ///
-/// Refuses headers this library would refuse to verify (`crit` extensions, `b64: false`).
+/// Refuses what this library would refuse to verify: `crit` extensions, `b64: false`, and
+/// claims with a member name twice at any depth.
 /// When `header.kid` is unset and the key has an identifier, that identifier is written.
 pub fn encode(
     header: &Header,
@@ -18,9 +20,13 @@ pub fn encode(
 ) -> Result<String, Error> {
     let payload = serde_json::to_vec(claims)
         .map_err(|err| Error::malformed(format!("claims could not be serialized: {err}")))?;
-    if payload.first() != Some(&b'{') {
-        return Err(Error::malformed("claims must serialize to a JSON object"));
-    }
+    // A `#[serde(flatten)]` map can repeat a field's name, and a verifier that keeps the last
+    // one would read claims the issuer never meant: refuse what verification would refuse.
+    json::check_unique_object(&payload).map_err(|err| {
+        Error::malformed(format!(
+            "claims must serialize to a JSON object with unique member names: {err}"
+        ))
+    })?;
     header.check_extensions()?;
     let header_json = header.to_json_with_kid(header.kid.as_deref().or(key.key_id()))?;
     jws::sign_parts(header.alg, &header_json, &payload, key)

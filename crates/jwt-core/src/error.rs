@@ -61,11 +61,12 @@ pub enum Error {
     /// A claim the validation requires is absent.
     #[error("required claim {0:?} is missing")]
     MissingClaim(String),
-    /// A key could not be loaded or cannot do what was asked (bad encoding, too small,
-    /// a public key asked to sign).
+    /// A key could not be loaded or cannot do what was asked whatever the token (bad encoding,
+    /// too small, a public key asked to sign). The one kind that is not a rejection: a token
+    /// cannot cause it.
     #[error("invalid key: {0}")]
     InvalidKey(String),
-    /// No key of a key set matches the token's `kid` and `alg`.
+    /// No key of a key set matches the token's `kid` and `alg`, or more than one does.
     #[error("no matching key: {0}")]
     KeyNotFound(String),
 }
@@ -112,6 +113,11 @@ impl ErrorKind {
         ErrorKind::InvalidKey,
         ErrorKind::KeyNotFound,
     ];
+
+    /// Whether errors of this kind are verdicts on a token; see [`Error::is_rejection`].
+    pub const fn is_rejection(self) -> bool {
+        !matches!(self, ErrorKind::InvalidKey)
+    }
 
     /// The snake_case name used by the conformance vectors, e.g. `"invalid_signature"`.
     pub const fn as_str(self) -> &'static str {
@@ -161,6 +167,16 @@ impl Error {
         }
     }
 
+    /// Whether this error is a verdict on the token rather than on the caller's setup.
+    ///
+    /// Everything a token's content can cause (its encoding, its `alg` and `kid`, its signature,
+    /// its claims) is a rejection: answer it with 401, never with 500. Only
+    /// [`Error::InvalidKey`] is not: a key that cannot be loaded, or cannot do what was asked
+    /// whatever the token says, is a configuration error.
+    pub fn is_rejection(&self) -> bool {
+        self.kind().is_rejection()
+    }
+
     pub(crate) fn malformed(message: impl Into<String>) -> Self {
         Error::Malformed(message.into())
     }
@@ -168,3 +184,17 @@ impl Error {
 
 /// jwt-core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_invalid_key_is_not_a_rejection() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(kind.is_rejection(), kind != ErrorKind::InvalidKey, "{kind}");
+        }
+        assert!(Error::KeyNotFound("x".into()).is_rejection());
+        assert!(!Error::InvalidKey("x".into()).is_rejection());
+    }
+}

@@ -321,6 +321,16 @@ impl<'de> Visitor<'de> for MembersVisitor {
     }
 }
 
+/// The `kid` rules for a header read as plain JSON (the unverified inspection path): a string
+/// within [`MAX_KID_LEN`], as the typed header requires, since callers route by it.
+pub(crate) fn check_kid_value(kid: Option<&Value>) -> Result<(), Error> {
+    match kid {
+        None => Ok(()),
+        Some(Value::String(kid)) => check_kid_len(Some(kid)),
+        Some(_) => Err(Error::malformed("header member \"kid\" is not a string")),
+    }
+}
+
 fn check_kid_len(kid: Option<&str>) -> Result<(), Error> {
     match kid {
         Some(kid) if kid.len() > MAX_KID_LEN => Err(Error::malformed(format!(

@@ -188,6 +188,66 @@ pub fn parse_unique_object(bytes: &[u8]) -> Result<Map<String, Value>, serde_jso
     Ok(map)
 }
 
+/// Any JSON value, read and dropped through `deserialize_any`, so that serde_json's nesting
+/// limit (128) applies and nested member names are checked for duplicates: `IgnoredAny` does
+/// neither, and a claim nested 10^5 deep or `{"role":{"admin":false,"admin":true}}` would pass
+/// unnoticed to whoever parses the claims next. It remembers whether the value was `null`.
+pub(crate) struct Skip(pub(crate) bool);
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Skip(false))
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip(false))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip(false))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip(false))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip(false))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip(false))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip(true))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip(false))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        let mut names = Vec::new();
+        while let Some((Name(name), Skip(_))) = map.next_entry::<Name<'de>, Skip>()? {
+            names.push(name);
+        }
+        match find_duplicate(&names) {
+            Some(name) => Err(de::Error::custom(format_args!("duplicate member {name:?}"))),
+            None => Ok(Skip(false)),
+        }
+    }
+}
+
+/// Checks that `bytes` is one JSON object with unique member names at every depth, and nothing
+/// after it, without building it: what `encode` asks of the claims it serialized.
+pub(crate) fn check_unique_object(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    deserializer.deserialize_map(Skip(false))?;
+    deserializer.end()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

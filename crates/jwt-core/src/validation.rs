@@ -25,7 +25,7 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
 pub struct Validation {
     pub(crate) algorithms: Vec<Algorithm>,
     issuers: Option<Vec<String>>,
-    audiences: Vec<String>,
+    audiences: Option<Vec<String>>,
     subject: Option<String>,
     leeway: i64,
     required: Vec<String>,
@@ -55,7 +55,7 @@ impl Validation {
         Validation {
             algorithms: algorithms.into_iter().collect(),
             issuers: None,
-            audiences: Vec::new(),
+            audiences: None,
             subject: None,
             leeway: 0,
             required: vec!["exp".to_owned()],
@@ -79,9 +79,12 @@ impl Validation {
 
     /// Accepts only tokens whose `aud` (a string or an array) names one of `audiences`.
     /// Default: none expected, so a token that carries `aud` is refused (RFC 7519 §4.1.3).
+    /// An empty list accepts no audience at all, so an empty configuration fails closed, as
+    /// [`Validation::issuer`] does. A configured audience is checked even after
+    /// `validate_aud(false)`.
     #[must_use]
     pub fn audience<S: Into<String>>(mut self, audiences: impl IntoIterator<Item = S>) -> Self {
-        self.audiences = audiences.into_iter().map(Into::into).collect();
+        self.audiences = Some(audiences.into_iter().map(Into::into).collect());
         self
     }
 
@@ -99,12 +102,26 @@ impl Validation {
         self
     }
 
-    /// The claims every token must carry, replacing the set. Default: `exp`.
-    /// Pass an empty list (`Vec::<String>::new()`) to require nothing.
+    /// Adds claims every token must carry (a claim whose value is `null` is missing) to the
+    /// required set, which starts as `exp`.
     #[must_use]
     pub fn require<S: Into<String>>(mut self, claims: impl IntoIterator<Item = S>) -> Self {
-        self.required = claims.into_iter().map(Into::into).collect();
+        for claim in claims {
+            let claim = claim.into();
+            if !self.required.contains(&claim) {
+                self.required.push(claim);
+            }
+        }
         self
+    }
+
+    /// Replaces the required set with exactly `claims`, dropping the default `exp`: pass an
+    /// empty list (`Vec::<String>::new()`) to require nothing. A token without `exp` then
+    /// never expires, so use it knowingly.
+    #[must_use]
+    pub fn require_only<S: Into<String>>(mut self, claims: impl IntoIterator<Item = S>) -> Self {
+        self.required = Vec::new();
+        self.require(claims)
     }
 
     /// Requires the header's `typ` to be `typ` (compared case-insensitively, with or without
@@ -143,8 +160,11 @@ impl Validation {
         self
     }
 
-    /// Whether `aud` is checked at all. Default: true. Turning it off accepts any `aud`;
-    /// it exists for callers that check audiences themselves.
+    /// Whether a token's `aud` is checked when no audience is configured. Default: true,
+    /// which refuses a token that names an audience nobody expects. Turning it off accepts
+    /// any `aud`, for callers that check audiences themselves. It never switches off the
+    /// check of an audience set with [`Validation::audience`]: a configured value is always
+    /// checked.
     #[must_use]
     pub fn validate_aud(mut self, on: bool) -> Self {
         self.validate_aud = on;
@@ -255,7 +275,7 @@ impl Validation {
                 Some(_) => {}
             }
         }
-        if self.validate_aud {
+        if self.validate_aud || self.audiences.is_some() {
             self.check_audience(claims.aud.as_deref())?;
         }
         if let Some(expected) = &self.subject {
@@ -269,19 +289,17 @@ impl Validation {
     }
 
     fn check_audience(&self, aud: Option<&[std::borrow::Cow<'_, str>]>) -> Result<(), Error> {
+        let Some(expected) = &self.audiences else {
+            return match aud {
+                None => Ok(()),
+                Some(_) => Err(Error::InvalidAudience(
+                    "the token names an audience but none is expected".to_owned(),
+                )),
+            };
+        };
         match aud {
-            None if self.audiences.is_empty() => Ok(()),
             None => Err(Error::MissingClaim("aud".to_owned())),
-            Some(_) if self.audiences.is_empty() => Err(Error::InvalidAudience(
-                "the token names an audience but none is expected".to_owned(),
-            )),
-            Some(list)
-                if list
-                    .iter()
-                    .any(|aud| self.audiences.iter().any(|ok| ok == aud)) =>
-            {
-                Ok(())
-            }
+            Some(list) if list.iter().any(|aud| expected.iter().any(|ok| ok == aud)) => Ok(()),
             Some(list) => Err(Error::InvalidAudience(format!(
                 "{:?} is not among the accepted audiences",
                 list.iter().map(|a| a.as_ref()).collect::<Vec<_>>()
@@ -367,7 +385,7 @@ mod tests {
 
     #[test]
     fn issuer_audience_subject() {
-        let base = Validation::new([Algorithm::HS256]).require(Vec::<String>::new());
+        let base = Validation::new([Algorithm::HS256]).require_only(Vec::<String>::new());
         let v = base
             .clone()
             .issuer(["https://login"])
@@ -430,6 +448,64 @@ mod tests {
             check(&base.require(["role"]), r#"{"x":1}"#),
             Err(ErrorKind::MissingClaim)
         );
+    }
+
+    #[test]
+    fn require_adds_to_exp_and_require_only_replaces() {
+        let v = Validation::new([Algorithm::HS256])
+            .fixed_time(100)
+            .require(["sub"]);
+        assert_eq!(v.required_claims(), ["exp", "sub"]);
+        assert_eq!(check(&v, r#"{"sub":"a"}"#), Err(ErrorKind::MissingClaim));
+        assert_eq!(check(&v, r#"{"sub":"a","exp":200}"#), Ok(()));
+        let only = v.clone().require_only(["sub"]);
+        assert_eq!(only.required_claims(), ["sub"]);
+        assert_eq!(check(&only, r#"{"sub":"a"}"#), Ok(()));
+        assert_eq!(v.require(["sub", "exp"]).required_claims(), ["exp", "sub"]);
+    }
+
+    #[test]
+    fn a_required_claim_that_is_null_is_missing() {
+        let v = Validation::new([Algorithm::HS256])
+            .fixed_time(100)
+            .require(["scope"]);
+        assert_eq!(
+            check(&v, r#"{"exp":200,"scope":null}"#),
+            Err(ErrorKind::MissingClaim)
+        );
+        assert_eq!(check(&v, r#"{"exp":200,"scope":""}"#), Ok(()));
+        assert_eq!(check(&v, r#"{"exp":200,"scope":{"a":null}}"#), Ok(()));
+    }
+
+    #[test]
+    fn an_empty_audience_list_fails_closed() {
+        let v = Validation::new([Algorithm::HS256])
+            .require_only(Vec::<String>::new())
+            .audience(Vec::<String>::new());
+        assert_eq!(check(&v, r#"{}"#), Err(ErrorKind::MissingClaim));
+        assert_eq!(
+            check(&v, r#"{"aud":"api"}"#),
+            Err(ErrorKind::InvalidAudience)
+        );
+        assert_eq!(check(&v, r#"{"aud":[]}"#), Err(ErrorKind::InvalidAudience));
+    }
+
+    #[test]
+    fn a_configured_audience_is_checked_even_with_validate_aud_off() {
+        let base = Validation::new([Algorithm::HS256]).require_only(Vec::<String>::new());
+        for v in [
+            base.clone().audience(["api"]).validate_aud(false),
+            base.clone().validate_aud(false).audience(["api"]),
+        ] {
+            assert_eq!(check(&v, r#"{"aud":"api"}"#), Ok(()));
+            assert_eq!(
+                check(&v, r#"{"aud":"billing"}"#),
+                Err(ErrorKind::InvalidAudience)
+            );
+            assert_eq!(check(&v, r#"{}"#), Err(ErrorKind::MissingClaim));
+        }
+        let off = base.validate_aud(false);
+        assert_eq!(check(&off, r#"{"aud":"billing"}"#), Ok(()));
     }
 
     #[test]

@@ -64,34 +64,40 @@ impl HmacKey {
         self.secret.expose()
     }
 
-    /// Whether the secret is long enough for `alg`'s hash.
+    /// Whether the secret is long enough for `alg`'s hash. When verifying, the token chose
+    /// `alg`, so a secret too short for it is a verdict on the token (`AlgorithmNotAllowed`);
+    /// the key still serves the shorter hashes.
     pub(crate) fn check_length(&self, alg: Algorithm) -> Result<(), Error> {
-        self.key_for(alg).map(|_| ())
+        self.key_for(alg)
+            .map(|_| ())
+            .map_err(Error::AlgorithmNotAllowed)
     }
 
-    fn key_for(&self, alg: Algorithm) -> Result<&hmac::Key, Error> {
-        let (index, _, min) = params(alg)
-            .ok_or_else(|| Error::AlgorithmNotAllowed(format!("{alg} is not an HMAC algorithm")))?;
+    /// The ring key for `alg`, or why there is none.
+    fn key_for(&self, alg: Algorithm) -> Result<&hmac::Key, String> {
+        let (index, _, min) =
+            params(alg).ok_or_else(|| format!("{alg} is not an HMAC algorithm"))?;
         self.keys
             .get(index)
             .and_then(Option::as_ref)
             .ok_or_else(|| {
-                Error::InvalidKey(format!(
+                format!(
                     "{alg} needs a secret of at least {min} bytes (RFC 7518 §3.2); this one has {}",
                     self.secret.len()
-                ))
+                )
             })
     }
 
+    /// Signs with `alg`; the signer chose it, so a secret too short for it is `InvalidKey`.
     pub(crate) fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, Error> {
-        let key = self.key_for(alg)?;
+        let key = self.key_for(alg).map_err(Error::InvalidKey)?;
         Ok(hmac::sign(key, message).as_ref().to_vec())
     }
 
     /// Checks a full-length tag in constant time. A truncated tag is not an HS* signature,
     /// and ring refuses it because the lengths differ.
     pub(crate) fn verify(&self, alg: Algorithm, message: &[u8], tag: &[u8]) -> Result<(), Error> {
-        let key = self.key_for(alg)?;
+        let key = self.key_for(alg).map_err(Error::AlgorithmNotAllowed)?;
         hmac::verify(key, message, tag).map_err(|_| Error::InvalidSignature)
     }
 }
@@ -104,19 +110,46 @@ impl fmt::Debug for HmacKey {
     }
 }
 
-/// Text that starts public (or private) SSH keys, which must never become HMAC secrets: RFC
-/// 4716 SSH public keys and OpenSSH `authorized_keys` lines. (PEM is recognised by its
-/// `-----BEGIN ` line anywhere.)
-const KEY_TEXT_PREFIXES: [&[u8]; 8] = [
-    b"---- BEGIN SSH2",
-    b"ssh-rsa ",
-    b"ssh-dss ",
-    b"ssh-ed25519 ",
-    b"ssh-ed448 ",
-    b"ecdsa-sha2-",
-    b"sk-ssh-ed25519@openssh.com ",
-    b"sk-ecdsa-sha2-",
+/// The OpenSSH key type names (`ssh-keygen -Q key` and the PROTOCOL.certkeys extensions), as
+/// they open an `authorized_keys` or `.pub` line. Any name ending in `-cert-v01@openssh.com`
+/// is a certificate and counts too.
+const SSH_KEY_TYPES: [&str; 9] = [
+    "ssh-rsa",
+    "ssh-dss",
+    "ssh-ed25519",
+    "ssh-ed448",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+    "sk-ssh-ed25519@openssh.com",
 ];
+
+/// Whether `word` names an OpenSSH key or certificate type.
+fn is_ssh_key_type(word: &[u8]) -> bool {
+    SSH_KEY_TYPES.iter().any(|name| word == name.as_bytes())
+        || word.ends_with(b"-cert-v01@openssh.com")
+}
+
+/// Whether `line` is an OpenSSH public key line: a key type name followed by whitespace (a
+/// space or a tab, once or more, as `sshd` and `cryptography` both accept), at its start or
+/// after the options an `authorized_keys` line may start with.
+fn is_ssh_public_key_line(line: &[u8]) -> bool {
+    let mut rest = line;
+    while let Some(start) = rest.iter().position(|b| !b.is_ascii_whitespace()) {
+        let word = rest.get(start..).unwrap_or_default();
+        let end = word
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(word.len());
+        let (name, after) = word.split_at(end);
+        if !after.is_empty() && is_ssh_key_type(name) {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
 
 /// Refuses a "secret" that is really a key, which is how HS/RS algorithm confusion is set up:
 /// the attacker signs with HMAC using the server's public key as the secret.
@@ -126,12 +159,11 @@ fn refuse_key_lookalike(secret: &[u8]) -> Result<(), Error> {
         .unwrap_or(secret)
         .trim_ascii_start();
     let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
-    // A PEM block anywhere (tools print explanations before it), an SSH key anywhere on the
-    // first line (`authorized_keys` lines may start with options).
+    // A PEM block anywhere (tools print explanations before it), an RFC 4716 SSH public key,
+    // or an OpenSSH key line (in any spelling `sshd` accepts) as the first line.
     if contains(text, b"-----BEGIN ")
-        || KEY_TEXT_PREFIXES
-            .iter()
-            .any(|prefix| contains(first_line, prefix))
+        || text.starts_with(b"---- BEGIN SSH2")
+        || is_ssh_public_key_line(first_line)
     {
         return Err(Error::InvalidKey(
             "this HMAC secret is a PEM or SSH key; use Key::from_pem for keys".into(),

@@ -79,22 +79,16 @@ fn key_ops(jwk: &Map<String, Value>) -> Result<Ops, Error> {
     })
 }
 
-/// Parses one JWK. Errors are for malformed keys; [`Parsed::Unusable`] for keys that are fine
-/// but not for JWS signatures with this library, decided before their material is parsed.
-pub(crate) fn parse(value: &Value) -> Result<Parsed, Error> {
-    let jwk = value
-        .as_object()
-        .ok_or_else(|| Error::InvalidKey("a JWK must be a JSON object".into()))?;
-    let kty = required(jwk, "kty")?;
-    let kid = string(jwk, "kid")?.map(str::to_owned);
-    let family = match kty {
+/// The family a JWK's `kty` (and `crv`) declare, or why this library has none for it.
+fn family_of(jwk: &Map<String, Value>) -> Result<Result<KeyFamily, String>, Error> {
+    Ok(Ok(match required(jwk, "kty")? {
         "oct" => KeyFamily::Hmac,
         "RSA" => KeyFamily::Rsa,
         "EC" => match required(jwk, "crv")? {
             "P-256" => KeyFamily::EcP256,
             "P-384" => KeyFamily::EcP384,
             other => {
-                return Ok(Parsed::Unusable(format!(
+                return Ok(Err(format!(
                     "EC curve {other:?} is not supported (only P-256 and P-384)"
                 )));
             }
@@ -102,16 +96,31 @@ pub(crate) fn parse(value: &Value) -> Result<Parsed, Error> {
         "OKP" => match required(jwk, "crv")? {
             "Ed25519" => KeyFamily::Ed25519,
             other => {
-                return Ok(Parsed::Unusable(format!(
+                return Ok(Err(format!(
                     "OKP curve {other:?} is not supported (only Ed25519)"
                 )));
             }
         },
-        other => {
-            return Ok(Parsed::Unusable(format!(
-                "key type {other:?} is not supported"
-            )));
-        }
+        other => return Ok(Err(format!("key type {other:?} is not supported"))),
+    }))
+}
+
+/// The family `value` declares when it is a JWK object with a supported `kty` (and `crv`),
+/// whether or not the rest of it is well-formed: what a malformed key was meant to be.
+pub(crate) fn declared_family(value: &Value) -> Option<KeyFamily> {
+    family_of(value.as_object()?).ok()?.ok()
+}
+
+/// Parses one JWK. Errors are for malformed keys; [`Parsed::Unusable`] for keys that are fine
+/// but not for JWS signatures with this library, decided before their material is parsed.
+pub(crate) fn parse(value: &Value) -> Result<Parsed, Error> {
+    let jwk = value
+        .as_object()
+        .ok_or_else(|| Error::InvalidKey("a JWK must be a JSON object".into()))?;
+    let kid = string(jwk, "kid")?.map(str::to_owned);
+    let family = match family_of(jwk)? {
+        Ok(family) => family,
+        Err(unusable) => return Ok(Parsed::Unusable(unusable)),
     };
     if let Some(key_use) = string(jwk, "use")? {
         if key_use != "sig" {

@@ -1,6 +1,6 @@
 //! [`JwkSet`]: a JWK Set (RFC 7517 §5), the usual way an issuer publishes and rotates keys.
 
-use jwt_core::{Algorithm, Error, KeySource, Verifier};
+use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Verifier};
 use serde_json::Value;
 
 use crate::jwk;
@@ -8,16 +8,48 @@ use crate::key::Key;
 
 /// A set of keys to verify tokens with, chosen per token by its `kid` and `alg`.
 ///
-/// Loading skips keys that are well-formed but not for JWS signatures (`use` `enc`, key types
-/// and curves this library does not implement, non-JWS `alg`s) and refuses the whole set when a
-/// key is malformed, when no usable key remains, when it lists more than
-/// [`JwkSet::MAX_KEYS`] keys, or when two keys of one family share a `kid`.
+/// A set published by an identity provider routinely holds keys this library cannot or must
+/// not use (`use` `enc`, Ed448, a retired 1024-bit RSA key, a malformed entry). Loading skips
+/// each such key, keeps why in [`JwkSet::skipped`], and goes on: one stale key must not take
+/// every API down. Loading fails only when the document is not a JWK set, lists more than
+/// [`JwkSet::MAX_KEYS`] keys, mixes secret (`oct`) keys with public ones, or leaves no usable
+/// key.
+///
+/// A `kid` that more than one usable key could verify a token's `alg` with is ambiguous, and
+/// such tokens are refused rather than checked against whichever key comes first.
 ///
 /// Keys come only from the set: a token's `jwk`, `jku`, `x5u` and `x5c` headers are never
 /// used.
 #[derive(Debug)]
 pub struct JwkSet {
     keys: Vec<Key>,
+    skipped: Vec<SkippedKey>,
+}
+
+/// A key that [`JwkSet`] loading skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SkippedKey {
+    /// Its position in the set's `keys` array, from 0.
+    pub index: usize,
+    /// Its `kid`, when it has a string one.
+    pub kid: Option<String>,
+    /// Why it was skipped.
+    pub reason: String,
+    /// The family a malformed or too weak key declared: such a key still claims its `kid`, so
+    /// a usable key sharing that `kid` is ambiguous. `None` for keys skipped by design (`use`
+    /// `enc`, a type or curve this library does not implement).
+    claims_kid_for: Option<KeyFamily>,
+}
+
+impl std::fmt::Display for SkippedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "key #{}", self.index)?;
+        if let Some(kid) = &self.kid {
+            write!(f, " (kid {kid:?})")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
 }
 
 impl JwkSet {
@@ -25,7 +57,11 @@ impl JwkSet {
     /// loading arbitrarily slow.
     pub const MAX_KEYS: usize = 1000;
 
-    /// Loads a set from JSON text `{"keys": [...]}`.
+    /// Loads a set from JSON text `{"keys": [...]}`, as an issuer publishes it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the text is not a JSON object with unique member names, or
+    /// for any reason [`JwkSet::from_value`] gives.
     pub fn from_json(json: &str) -> Result<JwkSet, Error> {
         let value = jwt_core::json::parse_unique_object(json.as_bytes())
             .map(Value::Object)
@@ -37,7 +73,13 @@ impl JwkSet {
         JwkSet::from_value(&value)
     }
 
-    /// Loads a set from an already parsed JSON value.
+    /// Loads a set from an already parsed JSON value, skipping the keys it cannot use.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `value` is not an object with a `keys` array, lists more
+    /// than [`JwkSet::MAX_KEYS`] keys, mixes `oct` keys with other key types (a secret in a
+    /// published set is a leaked secret), or has no usable key (the message says why each was
+    /// skipped).
     pub fn from_value(value: &Value) -> Result<JwkSet, Error> {
         let entries = value.get("keys").and_then(Value::as_array).ok_or_else(|| {
             Error::InvalidKey("a JWK set must be an object with a \"keys\" array".into())
@@ -49,23 +91,39 @@ impl JwkSet {
                 JwkSet::MAX_KEYS
             )));
         }
+        refuse_mixed_symmetry(entries)?;
         let mut keys = Vec::with_capacity(entries.len());
+        let mut skipped = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
-            match jwk::parse(entry) {
-                Ok(jwk::Parsed::Usable(key)) => keys.push(*key),
-                Ok(jwk::Parsed::Unusable(_)) => {}
-                Err(Error::InvalidKey(reason)) => {
-                    return Err(Error::InvalidKey(format!("JWK set key #{index}: {reason}")));
+            let (reason, claims_kid_for) = match jwk::parse(entry) {
+                Ok(jwk::Parsed::Usable(key)) => {
+                    keys.push(*key);
+                    continue;
                 }
-                Err(other) => return Err(other),
-            }
+                Ok(jwk::Parsed::Unusable(reason)) => (reason, None),
+                Err(Error::InvalidKey(reason)) => (reason, jwk::declared_family(entry)),
+                Err(other) => (other.to_string(), jwk::declared_family(entry)),
+            };
+            let kid = entry.get("kid").and_then(Value::as_str).map(str::to_owned);
+            skipped.push(SkippedKey {
+                index,
+                kid,
+                reason,
+                claims_kid_for,
+            });
         }
-        JwkSet::from_keys(keys)
+        if keys.is_empty() {
+            return Err(Error::InvalidKey(no_usable_key(&skipped)));
+        }
+        Ok(JwkSet { keys, skipped })
     }
 
-    /// A set of keys loaded some other way (PEM files during a rotation, say), with the same
-    /// rules as a loaded set: at least one key, at most [`JwkSet::MAX_KEYS`], no `kid` shared
-    /// within a family.
+    /// A set of keys loaded some other way (PEM files during a rotation, say): at least one
+    /// key, at most [`JwkSet::MAX_KEYS`]. Secrets and public keys may be mixed here, since
+    /// the caller chose each key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `keys` is empty or too long.
     pub fn from_keys(keys: Vec<Key>) -> Result<JwkSet, Error> {
         if keys.is_empty() {
             return Err(Error::InvalidKey(
@@ -78,20 +136,10 @@ impl JwkSet {
                 JwkSet::MAX_KEYS
             )));
         }
-        for (index, key) in keys.iter().enumerate() {
-            let Some(kid) = key.key_id() else { continue };
-            let duplicate = keys
-                .iter()
-                .skip(index + 1)
-                .any(|other| other.key_id() == Some(kid) && other.family() == key.family());
-            if duplicate {
-                return Err(Error::InvalidKey(format!(
-                    "two {} keys share the kid {kid:?}",
-                    key.family()
-                )));
-            }
-        }
-        Ok(JwkSet { keys })
+        Ok(JwkSet {
+            keys,
+            skipped: Vec::new(),
+        })
     }
 
     /// Every usable key, in the set's order.
@@ -99,46 +147,95 @@ impl JwkSet {
         &self.keys
     }
 
+    /// The keys loading skipped, with why, in the set's order.
+    pub fn skipped(&self) -> &[SkippedKey] {
+        &self.skipped
+    }
+
     /// The first key with this `kid`. Keys of different families may share a `kid`; use
     /// [`KeySource::select`] to choose by algorithm as well.
     pub fn find(&self, kid: &str) -> Option<&Key> {
         self.keys.iter().find(|key| key.key_id() == Some(kid))
     }
+
+    /// The one key a token with this `alg` and `kid` is verified with. With a `kid`: the one
+    /// key with that `kid` that accepts `alg`. Without: the one key that accepts `alg`.
+    ///
+    /// # Errors
+    /// [`Error::KeyNotFound`] when no key fits, or more than one does (guessing is refused),
+    /// including a `kid` shared with a malformed key of `alg`'s family that loading skipped.
+    pub fn select_key(&self, alg: Algorithm, kid: Option<&str>) -> Result<&Key, Error> {
+        let mut candidates = self
+            .keys
+            .iter()
+            .filter(|key| kid.is_none_or(|kid| key.key_id() == Some(kid)))
+            .filter(|key| key.accepts(alg));
+        match (candidates.next(), candidates.next(), kid) {
+            (Some(_), None, Some(kid)) if self.shared_with_a_skipped_key(alg, kid) => {
+                Err(Error::KeyNotFound(format!(
+                    "kid {kid:?} is shared with a {} key the set could not load; an ambiguous \
+                     kid is refused",
+                    alg.family()
+                )))
+            }
+            (Some(key), None, _) => Ok(key),
+            (None, _, Some(kid)) if self.find(kid).is_some() => Err(Error::KeyNotFound(format!(
+                "the key with kid {kid:?} does not accept {alg}"
+            ))),
+            (None, _, Some(kid)) => Err(Error::KeyNotFound(format!("no key has kid {kid:?}"))),
+            (None, _, None) => Err(Error::KeyNotFound(format!("no key accepts {alg}"))),
+            (Some(_), Some(_), Some(kid)) => Err(Error::KeyNotFound(format!(
+                "{} keys with kid {kid:?} accept {alg}; an ambiguous kid is refused",
+                2 + candidates.count()
+            ))),
+            (Some(_), Some(_), None) => Err(Error::KeyNotFound(format!(
+                "{} keys accept {alg}; the token must name one with a kid",
+                2 + candidates.count()
+            ))),
+        }
+    }
+
+    /// Whether a malformed key of `alg`'s family was published under `kid`: the set's author
+    /// meant two keys for that `kid`, and which one signed is anybody's guess.
+    fn shared_with_a_skipped_key(&self, alg: Algorithm, kid: &str) -> bool {
+        self.skipped.iter().any(|skipped| {
+            skipped.kid.as_deref() == Some(kid) && skipped.claims_kid_for == Some(alg.family())
+        })
+    }
+}
+
+/// RFC 8725 §3.1 keeps secrets and public keys apart. A published set (the only kind read from
+/// JSON) is public, so an `oct` member beside public keys is a secret leaked by mistake, and
+/// accepting it would let anyone who read the set sign HS256 tokens.
+fn refuse_mixed_symmetry(entries: &[Value]) -> Result<(), Error> {
+    let kty = |entry: &Value| entry.get("kty").and_then(Value::as_str).map(|k| k == "oct");
+    let symmetric = entries.iter().filter_map(kty).filter(|&oct| oct).count();
+    if symmetric > 0 && symmetric < entries.iter().filter_map(kty).count() {
+        return Err(Error::InvalidKey(
+            "JWK set mixes secret (\"oct\") keys with public keys; a secret must never be \
+             published beside them"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The error message for a set none of whose keys could be used: the first few reasons.
+fn no_usable_key(skipped: &[SkippedKey]) -> String {
+    const SHOWN: usize = 3;
+    let mut message = String::from("JWK set has no key usable for JWS signatures");
+    for (n, key) in skipped.iter().take(SHOWN).enumerate() {
+        message.push_str(if n == 0 { ": " } else { "; " });
+        message.push_str(&key.to_string());
+    }
+    if skipped.len() > SHOWN {
+        message.push_str(&format!("; and {} more", skipped.len() - SHOWN));
+    }
+    message
 }
 
 impl KeySource for JwkSet {
-    /// With a `kid`: the key with that `kid` that accepts `alg` (at most one can, as no two
-    /// keys of a family share a `kid`). Without: the single key that accepts `alg`; when several
-    /// do, the token must name one with a `kid`, and guessing is refused.
     fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&dyn Verifier, Error> {
-        let accepting = |key: &&Key| key.accepts(alg);
-        match kid {
-            Some(kid) => self
-                .keys
-                .iter()
-                .filter(|key| key.key_id() == Some(kid))
-                .find(accepting)
-                .map(|key| key as &dyn Verifier)
-                .ok_or_else(|| {
-                    if self.find(kid).is_some() {
-                        Error::KeyNotFound(format!(
-                            "the key with kid {kid:?} does not accept {alg}"
-                        ))
-                    } else {
-                        Error::KeyNotFound(format!("no key has kid {kid:?}"))
-                    }
-                }),
-            None => {
-                let mut candidates = self.keys.iter().filter(accepting);
-                match (candidates.next(), candidates.next()) {
-                    (Some(key), None) => Ok(key),
-                    (None, _) => Err(Error::KeyNotFound(format!("no key accepts {alg}"))),
-                    (Some(_), Some(_)) => Err(Error::KeyNotFound(format!(
-                        "{} keys accept {alg}; the token must name one with a kid",
-                        2 + candidates.count()
-                    ))),
-                }
-            }
-        }
+        self.select_key(alg, kid).map(|key| key as &dyn Verifier)
     }
 }

@@ -74,12 +74,12 @@ mod secret;
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
-pub use jwk_set::JwkSet;
+pub use jwk_set::{JwkSet, SkippedKey};
 pub use key::Key;
 
 // jwt-core's whole API, so a Rust service needs this one dependency.
 pub use jwt_core::{
     Algorithm, Audience, DEFAULT_MAX_TOKEN_LEN, Error, ErrorKind, Header, KeyFamily, KeySource,
     MAX_HEADER_MEMBERS, MAX_KID_LEN, NumericDate, RegisteredClaims, Result, Signer, TokenData,
-    Validation, Verifier, crypto, dangerous, decode, decode_json, decode_raw, encode, jws,
+    Validation, Verifier, crypto, dangerous, decode, decode_json, decode_raw, encode, json, jws,
 };

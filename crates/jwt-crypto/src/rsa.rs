@@ -97,7 +97,45 @@ fn check_public(n: &[u8], e: &[u8]) -> Result<usize, Error> {
             "RSA public exponent must be odd, at least 3 and below 2^33".into(),
         ));
     }
+    if has_roca_fingerprint(n) {
+        return Err(Error::InvalidKey(
+            "RSA modulus has the ROCA fingerprint (CVE-2017-15361): its private key can be \
+             computed from it; replace the key"
+                .into(),
+        ));
+    }
     Ok(bits)
+}
+
+/// The odd primes below 168. Infineon's flawed generator (ROCA, CVE-2017-15361) made primes
+/// of the form `k·M + (65537^a mod M)`, with `M` a primorial that every key size's `M` shares
+/// these primes with, so such a modulus is, modulo each of them, a power of 65537.
+const ROCA_PRIMES: [u32; 38] = [
+    3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+    101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+];
+
+/// Whether `n` is, modulo every prime of [`ROCA_PRIMES`], in the subgroup that 65537 generates:
+/// true of every modulus the flawed generator made, and of a random modulus with a probability
+/// far below any key collision.
+fn has_roca_fingerprint(n: &[u8]) -> bool {
+    ROCA_PRIMES.iter().all(|&prime| {
+        let residue = n
+            .iter()
+            .fold(0, |acc, &byte| (acc * 256 + u32::from(byte)) % prime);
+        let generator = 65_537 % prime;
+        // Walk the powers of 65537 until they cycle back to 1.
+        let mut power = 1;
+        loop {
+            if power == residue {
+                return true;
+            }
+            power = power * generator % prime;
+            if power == 1 {
+                return false;
+            }
+        }
+    })
 }
 
 impl RsaKey {

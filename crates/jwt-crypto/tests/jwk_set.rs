@@ -128,19 +128,19 @@ fn bad_sets_are_refused() {
     invalid(set(vec![
         json!({ "kty": "oct", "use": "enc", "k": "AAAA" }),
     ]));
-    // A malformed key fails the set, naming its index.
+    // Nothing usable: the message names why each key was skipped.
+    let message = invalid(set(vec![
+        json!({ "kty": "EC", "crv": "P-256", "x": "AA", "kid": "broken" }),
+        json!("not an object"),
+    ]));
+    assert!(message.contains("key #0 (kid \"broken\")"), "{message}");
+    assert!(message.contains("key #1"), "{message}");
+    // A published secret beside public keys.
     let message = invalid(set(vec![
         good.clone(),
-        json!({ "kty": "EC", "crv": "P-256", "x": "AA" }),
+        json!({ "kty": "oct", "k": base64_of(&[7; 32]) }),
     ]));
-    assert!(message.contains("#1"), "{message}");
-    // A weak key is malformed, not skipped.
-    let rsa1024 = json!({ "kty": "RSA", "n": base64_of(&[0xc1; 128]), "e": "AQAB" });
-    invalid(set(vec![good.clone(), rsa1024]));
-    // Two keys of one family with the same kid.
-    let other = Key::generate_ed25519().unwrap();
-    let message = invalid(set(vec![good.clone(), public_jwk(&other, "ed").into()]));
-    assert!(message.contains("\"ed\""), "{message}");
+    assert!(message.contains("oct"), "{message}");
     // Too many keys, counting the ones that would be skipped.
     let mut many = vec![json!({ "kty": "unknown" }); JwkSet::MAX_KEYS];
     many.push(good.clone());
@@ -176,16 +176,80 @@ fn from_json_and_from_keys() {
     assert!(built.select(Algorithm::RS256, None).is_ok());
     assert!(built.select(Algorithm::ES384, Some("e1")).is_ok());
 
+    // Secrets and public keys may be mixed when the caller chose each key.
+    let secret = Key::generate_hmac(Algorithm::HS256).unwrap();
+    let mixed = JwkSet::from_keys(vec![secret, Key::generate_ed25519().unwrap()]).unwrap();
+    assert!(mixed.select(Algorithm::HS256, None).is_ok());
+    // A shared kid loads, but a token naming it is refused: it is ambiguous.
     let a = Key::generate_ed25519().unwrap().with_key_id("same");
     let b = Key::generate_ed25519().unwrap().with_key_id("same");
-    assert_eq!(
-        JwkSet::from_keys(vec![a, b]).unwrap_err().kind(),
-        ErrorKind::InvalidKey
-    );
+    let shared = JwkSet::from_keys(vec![a, b]).unwrap();
+    let error = shared.select(Algorithm::EdDSA, Some("same")).err().unwrap();
+    assert_eq!(error.kind(), ErrorKind::KeyNotFound);
+    assert!(error.to_string().contains("ambiguous"), "{error}");
     assert_eq!(
         JwkSet::from_keys(vec![]).unwrap_err().kind(),
         ErrorKind::InvalidKey
     );
+}
+
+#[test]
+fn unusable_keys_are_skipped_with_their_reasons() {
+    let ed = Key::generate_ed25519().unwrap();
+    let rsa1024 = json!({ "kty": "RSA", "n": base64_of(&[0xc1; 128]), "e": "AQAB", "kid": "old" });
+    let keys = set(vec![
+        rsa1024,
+        json!({ "kty": "EC", "crv": "P-256", "x": "AA" }),
+        json!({ "kty": "RSA", "use": "enc", "n": "AQAB", "e": "AQAB", "kid": "enc" }),
+        json!(42),
+        public_jwk(&ed, "ed").into(),
+    ])
+    .unwrap();
+    assert_eq!(keys.keys().len(), 1);
+    let skipped: Vec<(usize, Option<&str>)> = keys
+        .skipped()
+        .iter()
+        .map(|s| (s.index, s.kid.as_deref()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(0, Some("old")), (1, None), (2, Some("enc")), (3, None)]
+    );
+    assert!(
+        keys.skipped()[0].reason.contains("bits"),
+        "{:?}",
+        keys.skipped()
+    );
+    assert!(
+        keys.skipped()[2].reason.contains("enc"),
+        "{:?}",
+        keys.skipped()
+    );
+    selects(&keys, &ed, Algorithm::EdDSA, Some("ed")).unwrap();
+    // A token naming a skipped key finds nothing: a rejection, not a setup error.
+    let error = keys.select(Algorithm::RS256, Some("old")).err().unwrap();
+    assert_eq!(error.kind(), ErrorKind::KeyNotFound);
+    assert!(error.is_rejection());
+}
+
+#[test]
+fn a_kid_is_ambiguous_only_when_two_keys_could_verify_the_token() {
+    let secret =
+        |byte: u8, kid: &str| json!({ "kty": "oct", "k": base64_of(&[byte; 32]), "kid": kid });
+    let keys = set(vec![secret(1, "k"), secret(2, "k"), secret(3, "other")]).unwrap();
+    let error = keys.select(Algorithm::HS256, Some("k")).err().unwrap();
+    assert_eq!(error.kind(), ErrorKind::KeyNotFound);
+    assert!(keys.select(Algorithm::HS256, Some("other")).is_ok());
+    // One RSA key listed twice, bound to two algorithms, is not ambiguous: each alg has one key.
+    let rsa = Key::from_pem(include_str!("data/rsa2048.spki.pem")).unwrap();
+    let mut rs = rsa.to_public_jwk().unwrap();
+    rs.insert("kid".into(), "r".into());
+    let mut ps = rs.clone();
+    rs.insert("alg".into(), "RS256".into());
+    ps.insert("alg".into(), "PS256".into());
+    let bound = set(vec![rs.into(), ps.into()]).unwrap();
+    assert!(bound.select(Algorithm::RS256, Some("r")).is_ok());
+    assert!(bound.select(Algorithm::PS256, Some("r")).is_ok());
 }
 
 #[test]

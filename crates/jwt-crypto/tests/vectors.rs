@@ -258,7 +258,7 @@ fn validation_of(v: &Value) -> Validation {
     let mut validation = Validation::new(algorithms(&v["algorithms"]))
         .fixed_time(v["now"].as_i64().unwrap())
         .leeway(Duration::from_secs(leeway))
-        .require(required)
+        .require_only(required)
         .max_token_len(max_token_len(v))
         .validate_exp(flag(v, "validate_exp", true))
         .validate_nbf(flag(v, "validate_nbf", true))

@@ -1,0 +1,179 @@
+"""Issue 10, item 1: an OpenSSH public key line, in any spelling OpenSSH and `cryptography`
+accept, never becomes an HMAC secret.
+
+An attacker who knows a service's public SSH line signs HS256 with it. Wherever the allow-list
+holds an HS algorithm beside the line's own (PyJWT's CVE-2022-29217 pattern, down to
+``algorithms=get_default_algorithms()``), the forged token must be refused, while the very same
+line still verifies genuine RS256, EdDSA and ES256 tokens. The refusal is the core's: the
+Python layer hands the text to ``Key.dangerous_from_short_secret`` and has no SSH check of its
+own for secrets. Keys and certificates are made at test time with `cryptography`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+import jwtkit
+import jwtkit.algorithms
+
+#: The core's words for a key-shaped HMAC secret: the error must carry them.
+CORE_REFUSAL = "this HMAC secret is a PEM or SSH key"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _forge(line: bytes) -> str:
+    """An HS256 token whose MAC key is the public line itself."""
+    signing_input = _b64(b'{"alg":"HS256","typ":"JWT"}') + "." + _b64(b'{"sub":"admin"}')
+    tag = hmac.new(line, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(tag)}"
+
+
+def _pkcs8(private: Any) -> bytes:
+    return private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _openssh(public: Any) -> bytes:
+    return public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+
+
+def _certificate(public: Any) -> bytes:
+    """An OpenSSH user certificate for `public` (`ssh-rsa-cert-v01@openssh.com ...`)."""
+    ca = ed25519.Ed25519PrivateKey.generate()
+    cert = (
+        serialization.SSHCertificateBuilder()
+        .public_key(public)
+        .serial(1)
+        .type(serialization.SSHCertificateType.USER)
+        .key_id(b"jwtkit-test")
+        .valid_principals([b"svc"])
+        .valid_after(0)
+        .valid_before(int(time.time()) + 3600)
+        .sign(ca)
+    )
+    return cert.public_bytes()
+
+
+@pytest.fixture(scope="module")
+def keys(rsa_key: Any) -> dict[str, tuple[str, Any]]:
+    """Per key type: its JWS algorithm and private key."""
+    return {
+        "rsa": ("RS256", rsa_key),
+        "ed25519": ("EdDSA", ed25519.Ed25519PrivateKey.generate()),
+        "ecdsa-p256": ("ES256", ec.generate_private_key(ec.SECP256R1())),
+    }
+
+
+#: Spellings of a public line that `cryptography.load_ssh_public_key` (and so jwtkit's SSH
+#: support) reads as the key: each must verify genuine tokens and never be an HMAC secret.
+LOADABLE: dict[str, Callable[[Any], bytes]] = {
+    "space": _openssh,
+    "tab": lambda public: _openssh(public).replace(b" ", b"\t", 1),
+    "several spaces": lambda public: _openssh(public).replace(b" ", b"   ", 1),
+    "tab and comment": lambda public: _openssh(public).replace(b" ", b"\t", 1) + b"\tops@host",
+    "certificate": _certificate,
+    "certificate, tab": lambda public: _certificate(public).replace(b" ", b"\t", 1),
+    "CRLF": lambda public: _openssh(public) + b"\r\n",
+}
+
+#: Spellings the core refuses as secrets although the Python layer cannot load them as keys.
+NOT_LOADABLE: dict[str, Callable[[Any], bytes]] = {
+    "leading blank line": lambda public: b"\n" + _openssh(public),
+    "authorized_keys options": lambda public: b'from="10.0.0.1" ' + _openssh(public),
+}
+
+ALLOW_LISTS: dict[str, Callable[[str], Any]] = {
+    "own alg and HS256": lambda alg: [alg, "HS256"],
+    "HS256 first": lambda alg: ["HS256", "HS384", alg],
+    "get_default_algorithms()": lambda alg: jwtkit.algorithms.get_default_algorithms(),
+}
+
+DECODERS: dict[str, Callable[..., Any]] = {
+    "jwt.decode": jwtkit.decode,
+    "jwt.decode_complete": jwtkit.decode_complete,
+    "PyJWT().decode": lambda *a, **k: jwtkit.PyJWT().decode(*a, **k),
+    "PyJWS().decode": lambda *a, **k: jwtkit.PyJWS().decode(*a, **k),
+}
+
+KEY_TYPES = ["rsa", "ed25519", "ecdsa-p256"]
+
+
+@pytest.mark.parametrize("key_type", KEY_TYPES)
+@pytest.mark.parametrize("spelling", list(LOADABLE), ids=list(LOADABLE))
+@pytest.mark.parametrize("allow", list(ALLOW_LISTS), ids=list(ALLOW_LISTS))
+@pytest.mark.parametrize("decoder", list(DECODERS), ids=list(DECODERS))
+def test_forged_hs256_is_refused_and_genuine_tokens_verify(
+    keys: dict[str, tuple[str, Any]], key_type: str, spelling: str, allow: str, decoder: str
+) -> None:
+    alg, private = keys[key_type]
+    line = LOADABLE[spelling](private.public_key())
+    algorithms = ALLOW_LISTS[allow](alg)
+    decode = DECODERS[decoder]
+    for key in (line, line.decode()):
+        # The forged token: refused as a verdict on the token (the allow-list admits tokens
+        # this key serves), and still an InvalidKeyError, as PyJWT raises.
+        with pytest.raises(jwtkit.InvalidTokenError) as info:
+            decode(_forge(line), key, algorithms=algorithms)
+        assert isinstance(info.value, jwtkit.InvalidAlgorithmForKeyError)
+        assert isinstance(info.value, jwtkit.InvalidKeyError)
+        assert CORE_REFUSAL in str(info.value)
+        # The same line verifies a genuine token of its own algorithm.
+        genuine = jwtkit.encode({"sub": "svc"}, _pkcs8(private), algorithm=alg)
+        result = decode(genuine, key, algorithms=algorithms)
+        if decoder == "PyJWS().decode":
+            assert result == b'{"sub":"svc"}'
+        elif decoder == "jwt.decode_complete":
+            assert result["payload"] == {"sub": "svc"}
+        else:
+            assert result == {"sub": "svc"}
+
+
+@pytest.mark.parametrize("key_type", KEY_TYPES)
+@pytest.mark.parametrize("spelling", list(LOADABLE) + list(NOT_LOADABLE))
+def test_the_refusal_is_the_cores(
+    keys: dict[str, tuple[str, Any]], key_type: str, spelling: str
+) -> None:
+    _, private = keys[key_type]
+    make = {**LOADABLE, **NOT_LOADABLE}[spelling]
+    line = make(private.public_key())
+    # The native key constructors refuse the text themselves, with or without the length rule.
+    for constructor in (jwtkit.Key.from_secret, jwtkit.Key.dangerous_from_short_secret):
+        with pytest.raises(jwtkit.InvalidKeyError, match=CORE_REFUSAL):
+            constructor(line)
+    # An allow-list of HMAC algorithms only: the key can serve none of them, whatever the
+    # token, so that is the caller's error (InvalidKeyError alone), refused by the core.
+    with pytest.raises(jwtkit.InvalidKeyError, match=CORE_REFUSAL) as info:
+        jwtkit.decode(_forge(line), line, algorithms=["HS256"])
+    assert not isinstance(info.value, jwtkit.InvalidTokenError)
+    # Never accepted, whatever else the allow-list holds.
+    with pytest.raises(jwtkit.PyJWTError):
+        jwtkit.decode(
+            _forge(line), line, algorithms=jwtkit.algorithms.get_default_algorithms()
+        )
+
+
+@pytest.mark.parametrize("spelling", list(NOT_LOADABLE), ids=list(NOT_LOADABLE))
+def test_lines_python_cannot_load_are_the_callers_error(
+    keys: dict[str, tuple[str, Any]], spelling: str
+) -> None:
+    # Text that is no usable key for any allowed algorithm: InvalidKeyError alone.
+    alg, private = keys["rsa"]
+    line = NOT_LOADABLE[spelling](private.public_key())
+    with pytest.raises(jwtkit.InvalidKeyError) as info:
+        jwtkit.decode(_forge(line), line, algorithms=[alg, "HS256"])
+    assert not isinstance(info.value, jwtkit.InvalidTokenError)
