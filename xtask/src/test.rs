@@ -22,6 +22,28 @@ pub fn run() -> Result<(), String> {
     test.args(["test", "--workspace"]);
     step("cargo test --workspace", test)?;
 
+    // The workspace builds jwt-crypto on its default backend (ring); its own suite (vectors,
+    // Wycheproof, properties, keys) runs again on the other one.
+    let aws_lc = [
+        "-p",
+        "jwt-crypto",
+        "--no-default-features",
+        "--features",
+        "aws-lc-rs",
+    ];
+    let mut clippy_aws_lc = cargo();
+    clippy_aws_lc
+        .arg("clippy")
+        .args(aws_lc)
+        .args(["--all-targets", "--", "-D", "warnings"]);
+    step(
+        "cargo clippy -p jwt-crypto (aws-lc-rs backend)",
+        clippy_aws_lc,
+    )?;
+    let mut test_aws_lc = cargo();
+    test_aws_lc.arg("test").args(aws_lc);
+    step("cargo test -p jwt-crypto (aws-lc-rs backend)", test_aws_lc)?;
+
     crate::header::run(true)?;
     crate::ctest::run()?;
 

@@ -12,9 +12,9 @@ use crate::output::note;
 /// What `--key` accepts, for the help texts.
 pub const KEY_FORMATS: &str = "\
 Key files are recognised by their content: PEM (PKCS#8, SEC1, PKCS#1, SubjectPublicKeyInfo or a
-certificate), the same structures as DER, or a JWK (JSON). Any other file is an HMAC secret, used
-byte for byte (at least 32 bytes; 48 for HS384, 64 for HS512), except that the one newline ending
-a text file is not part of the secret.";
+certificate), the same structures as DER, an OpenSSH public key (a `.pub` line), or a JWK
+(JSON). Any other file is an HMAC secret, used byte for byte (at least 32 bytes; 48 for HS384,
+64 for HS512), except that the one newline ending a text file is not part of the secret.";
 
 /// The flag that lets `verify` check tokens MAC'd with a secret shorter than RFC 7518 allows.
 pub const SHORT_SECRET_FLAG: &str = "--dangerous-allow-short-secret";
@@ -40,6 +40,9 @@ pub fn load_key_with(path: &Path, short: ShortSecrets) -> Result<Key> {
     let trimmed = text.map(str::trim_start).unwrap_or_default();
     if trimmed.starts_with("-----BEGIN") {
         return Key::from_pem(trimmed).map_err(unusable);
+    }
+    if Key::is_openssh_text(&bytes) {
+        return Key::from_openssh(trimmed).map_err(unusable);
     }
     if trimmed.starts_with('{') {
         if trimmed.contains("\"keys\"") && JwkSet::from_json(trimmed).is_ok() {

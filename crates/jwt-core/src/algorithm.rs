@@ -77,6 +77,17 @@ impl Algorithm {
         }
     }
 
+    /// For an HMAC algorithm, the shortest secret RFC 7518 §3.2 allows: as long as its hash
+    /// output (32, 48 or 64 bytes). `None` for the others.
+    pub const fn min_secret_len(self) -> Option<usize> {
+        match self {
+            Algorithm::HS256 => Some(32),
+            Algorithm::HS384 => Some(48),
+            Algorithm::HS512 => Some(64),
+            _ => None,
+        }
+    }
+
     /// The family of key this algorithm signs and verifies with.
     pub const fn family(self) -> KeyFamily {
         match self {

@@ -126,6 +126,8 @@ pub(crate) struct ClaimsView<'a> {
     pub(crate) iss: Option<Cow<'a, str>>,
     pub(crate) sub: Option<Cow<'a, str>>,
     pub(crate) aud: Option<SmallList<Cow<'a, str>, 2>>,
+    /// Whether `aud` came as an array rather than one string.
+    pub(crate) aud_is_array: bool,
     pub(crate) exp: Option<NumericDate>,
     pub(crate) nbf: Option<NumericDate>,
     pub(crate) iat: Option<NumericDate>,
@@ -211,8 +213,9 @@ impl<'de> Visitor<'de> for ViewSeed {
                         .map_err(|_| de::Error::custom("claim \"jti\" must be a string"))?;
                 }
                 "aud" => {
-                    let AudienceView(list) = access.next_value::<AudienceView<'de>>()?;
+                    let AudienceView(list, is_array) = access.next_value::<AudienceView<'de>>()?;
                     view.aud = Some(list);
+                    view.aud_is_array = is_array;
                 }
                 _ => {
                     let Skip(null) = access.next_value::<Skip>()?;
@@ -227,14 +230,14 @@ impl<'de> Visitor<'de> for ViewSeed {
     }
 }
 
-/// `aud` as a list, whether the token wrote one string or an array of strings.
-struct AudienceView<'de>(SmallList<Cow<'de, str>, 2>);
+/// `aud` as a list, whether the token wrote one string or an array of strings, and which.
+struct AudienceView<'de>(SmallList<Cow<'de, str>, 2>, bool);
 
 impl<'de> AudienceView<'de> {
     fn one(aud: Cow<'de, str>) -> Self {
         let mut list = SmallList::default();
         list.push(aud);
-        AudienceView(list)
+        AudienceView(list, false)
     }
 }
 
@@ -257,7 +260,7 @@ impl<'de> Deserialize<'de> for AudienceView<'de> {
                 while let Some(Name(aud)) = seq.next_element::<Name<'de>>()? {
                     list.push(aud);
                 }
-                Ok(AudienceView(list))
+                Ok(AudienceView(list, true))
             }
         }
         deserializer.deserialize_any(AudVisitor)

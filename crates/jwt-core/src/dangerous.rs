@@ -60,6 +60,38 @@ pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T
     })
 }
 
+/// A compact JWS read without checking its signature: what [`decode_jws_unverified`] returns.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnverifiedJws {
+    /// The protected header as a JSON object, whatever its `alg` says.
+    pub header: Map<String, Value>,
+    /// The payload bytes (empty for detached content, RFC 7515 Appendix F).
+    pub payload: Vec<u8>,
+    /// The signature bytes, unchecked.
+    pub signature: Vec<u8>,
+}
+
+/// The header, payload and signature of a compact JWS over any payload, with no signature
+/// check: for tools and for PyJWT's `verify_signature=False`. Every segment is decoded as
+/// strictly as the verify path decodes it, so no token reads differently here and there.
+///
+/// # Errors
+/// [`Error::Malformed`] for anything but three strict base64url segments under the size
+/// limit with a header that is a JSON object (whose `kid`, if any, is a string), and
+/// [`Error::Unsupported`] for a JWE.
+pub fn decode_jws_unverified(token: &str) -> Result<UnverifiedJws, Error> {
+    let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
+    let signature = base64url::decode(segments.signature, "signature")?;
+    let header = decode_header_json_unverified(token)?;
+    let payload = base64url::decode(segments.payload, "payload")?;
+    Ok(UnverifiedJws {
+        header,
+        payload,
+        signature,
+    })
+}
+
 /// The signature segment is not checked here, but it must be strict base64url all the same.
 fn check_signature_encoding(signature: &str) -> Result<(), Error> {
     base64url::decode(signature, "signature").map(|_| ())

@@ -169,6 +169,36 @@ mod tests {
     }
 
     #[test]
+    fn an_unverified_jws_is_read_as_strictly_as_a_verified_one() {
+        let read = dangerous::decode_jws_unverified;
+        let none = read("eyJhbGciOiJub25lIn0.VGVzdA.").unwrap();
+        assert_eq!(
+            (none.header["alg"].as_str(), none.payload.as_slice()),
+            (Some("none"), &b"Test"[..])
+        );
+        assert!(none.signature.is_empty());
+        let detached = read("eyJhbGciOiJIUzI1NiJ9..c2ln").unwrap();
+        assert_eq!(
+            (detached.payload.len(), detached.signature.as_slice()),
+            (0, &b"sig"[..])
+        );
+        for bad in [
+            "eyJhbGciOiJub25lIn0.VGVzdA==.",
+            "eyJhbGciOiJub25lIn0.VGVzdA?.",
+            "eyJhbGciOiJub25lIn0.VGVzdA.c2ln=",
+            "eyJhbGciOiJub25lIn0.VGVzdB.",
+            "eyJhbGciOiJub25lIn0.VGVzdA",
+            "W10.VGVzdA.",
+        ] {
+            assert_eq!(read(bad).unwrap_err().kind(), ErrorKind::Malformed, "{bad}");
+        }
+        assert_eq!(
+            read("a.b.c.d.e").unwrap_err().kind(),
+            ErrorKind::Unsupported
+        );
+    }
+
+    #[test]
     fn the_signature_is_reported_before_the_claims() {
         let expired = token(json!({"exp": 10}));
         assert_eq!(

@@ -26,6 +26,7 @@ pub struct Validation {
     pub(crate) algorithms: Vec<Algorithm>,
     issuers: Option<Vec<String>>,
     audiences: Option<Vec<String>>,
+    strict_audience: bool,
     subject: Option<String>,
     leeway: i64,
     required: Vec<String>,
@@ -56,6 +57,7 @@ impl Validation {
             algorithms: algorithms.into_iter().collect(),
             issuers: None,
             audiences: None,
+            strict_audience: false,
             subject: None,
             leeway: 0,
             required: vec!["exp".to_owned()],
@@ -85,6 +87,16 @@ impl Validation {
     #[must_use]
     pub fn audience<S: Into<String>>(mut self, audiences: impl IntoIterator<Item = S>) -> Self {
         self.audiences = Some(audiences.into_iter().map(Into::into).collect());
+        self.strict_audience = false;
+        self
+    }
+
+    /// Accepts only tokens whose `aud` is this one string: not an array, even one that holds
+    /// it (PyJWT's `strict_aud`, for tokens meant for exactly one recipient).
+    #[must_use]
+    pub fn audience_strict(mut self, audience: impl Into<String>) -> Self {
+        self.audiences = Some(vec![audience.into()]);
+        self.strict_audience = true;
         self
     }
 
@@ -277,6 +289,11 @@ impl Validation {
         }
         if self.validate_aud || self.audiences.is_some() {
             self.check_audience(claims.aud.as_deref())?;
+            if self.strict_audience && claims.aud_is_array {
+                return Err(Error::InvalidAudience(
+                    "the token's aud is an array; one string is expected (strict)".to_owned(),
+                ));
+            }
         }
         if let Some(expected) = &self.subject {
             match &claims.sub {
@@ -325,6 +342,7 @@ impl fmt::Debug for Validation {
             .field("algorithms", &self.algorithms)
             .field("issuers", &self.issuers)
             .field("audiences", &self.audiences)
+            .field("strict_audience", &self.strict_audience)
             .field("subject", &self.subject)
             .field("leeway", &self.leeway)
             .field("required", &self.required)
@@ -506,6 +524,24 @@ mod tests {
         }
         let off = base.validate_aud(false);
         assert_eq!(check(&off, r#"{"aud":"billing"}"#), Ok(()));
+    }
+
+    #[test]
+    fn a_strict_audience_is_one_string_equal_to_the_expected_one() {
+        let v = Validation::new([Algorithm::HS256])
+            .require_only(Vec::<String>::new())
+            .audience_strict("api");
+        assert_eq!(check(&v, r#"{"aud":"api"}"#), Ok(()));
+        for (claims, kind) in [
+            (r#"{"aud":["api"]}"#, ErrorKind::InvalidAudience),
+            (r#"{"aud":"web"}"#, ErrorKind::InvalidAudience),
+            (r#"{"aud":["web","api"]}"#, ErrorKind::InvalidAudience),
+            (r#"{}"#, ErrorKind::MissingClaim),
+        ] {
+            assert_eq!(check(&v, claims), Err(kind), "{claims}");
+        }
+        let lenient = v.audience(["api"]);
+        assert_eq!(check(&lenient, r#"{"aud":["api"]}"#), Ok(()));
     }
 
     #[test]

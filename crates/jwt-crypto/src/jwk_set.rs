@@ -3,7 +3,7 @@
 use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Verifier};
 use serde_json::Value;
 
-use crate::jwk;
+use crate::format::jwk;
 use crate::key::Key;
 
 /// A set of keys to verify tokens with, chosen per token by its `kid` and `alg`.
@@ -95,14 +95,25 @@ impl JwkSet {
         let mut keys = Vec::with_capacity(entries.len());
         let mut skipped = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
-            let (reason, claims_kid_for) = match jwk::parse(entry) {
-                Ok(jwk::Parsed::Usable(key)) => {
-                    keys.push(*key);
+            let loaded = jwk::parse(entry).map(|parsed| match parsed {
+                jwk::Parsed::Usable(material, params) => Ok(Key::from_material(material, params)),
+                jwk::Parsed::Unusable(reason) => Err(reason),
+            });
+            let (reason, claims_kid_for) = match loaded {
+                Ok(Ok(Ok(key))) => {
+                    keys.push(key);
                     continue;
                 }
-                Ok(jwk::Parsed::Unusable(reason)) => (reason, None),
-                Err(Error::InvalidKey(reason)) => (reason, jwk::declared_family(entry)),
-                Err(other) => (other.to_string(), jwk::declared_family(entry)),
+                // Unusable by design: not this library's or not a signature key.
+                Ok(Err(reason)) => (reason, None),
+                // Malformed or too weak: it still claims its kid.
+                Ok(Ok(Err(error))) | Err(error) => {
+                    let reason = match error {
+                        Error::InvalidKey(reason) => reason,
+                        other => other.to_string(),
+                    };
+                    (reason, jwk::declared_family(entry))
+                }
             };
             let kid = entry.get("kid").and_then(Value::as_str).map(str::to_owned);
             skipped.push(SkippedKey {

@@ -1,108 +1,57 @@
-//! [`Key`]: one signing or verifying key of any family, parsed once into ring's types.
+//! [`Key`]: one signing or verifying key of any family, parsed once into the backend's types.
 
 use std::fmt;
-use std::sync::LazyLock;
 
 use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Signer, Verifier};
-use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{EcdsaKeyPair, Ed25519KeyPair};
 use serde_json::{Map, Value};
 
-use crate::ecdsa::{Curve, EcKey};
-use crate::eddsa::Ed25519Key;
-use crate::hmac::HmacKey;
-use crate::rsa::RsaKey;
-use crate::secret::Secret;
-use crate::{jwk, pem, pkix};
-
-/// The one random source for PSS salts, ECDSA nonces and key generation.
-static RNG: LazyLock<SystemRandom> = LazyLock::new(SystemRandom::new);
-
-pub(crate) fn rng() -> &'static SystemRandom {
-    &RNG
-}
-
-/// The key material, by family.
-#[derive(Debug)]
-pub(crate) enum KeyKind {
-    Hmac(HmacKey),
-    Rsa(RsaKey),
-    Ec(EcKey),
-    Ed25519(Ed25519Key),
-}
-
-impl KeyKind {
-    fn family(&self) -> KeyFamily {
-        match self {
-            KeyKind::Hmac(_) => KeyFamily::Hmac,
-            KeyKind::Rsa(_) => KeyFamily::Rsa,
-            KeyKind::Ec(ec) => ec.curve().family(),
-            KeyKind::Ed25519(_) => KeyFamily::Ed25519,
-        }
-    }
-}
-
-/// What a JWK's `key_ops` allow. Keys from other formats allow both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Ops {
-    pub(crate) sign: bool,
-    pub(crate) verify: bool,
-}
-
-impl Ops {
-    pub(crate) const ALL: Ops = Ops {
-        sign: true,
-        verify: true,
-    };
-}
+use crate::backend::{self, Prepared};
+use crate::format::jwk::{self, Ops, Params};
+use crate::format::{self, pem, pkix, secret, ssh};
+use crate::material::{Curve, Material};
+use crate::{b64, secret::Secret};
 
 /// A key for signing or verifying JWS signatures: an HMAC secret, or an RSA, EC P-256, EC
 /// P-384 or Ed25519 key, public or private.
 ///
-/// A key is parsed once, when it is made, into ring's own types and reused for every token; it
-/// is immutable and `Send + Sync`, so one key serves every thread without locks. It belongs to
-/// exactly one [`KeyFamily`] and never signs or verifies an algorithm of another family, which
-/// is what rules out algorithm confusion (an RSA public key used as an HMAC secret). A key from
-/// a JWK may be narrowed further by the JWK's `alg`, `use` and `key_ops`.
+/// A key is parsed once, when it is made, into the crypto backend's own types and reused for
+/// every token; it is immutable and `Send + Sync`, so one key serves every thread without
+/// locks. It belongs to exactly one [`KeyFamily`] and never signs or verifies an algorithm of
+/// another family, which is what rules out algorithm confusion (an RSA public key used as an
+/// HMAC secret). A key from a JWK may be narrowed further by the JWK's `alg`, `use` and
+/// `key_ops`.
 ///
 /// `Debug` shows the family, size and identifiers, never secret material.
 ///
 /// RSA keys cannot be generated with ring; make them with OpenSSL and load the PEM.
 pub struct Key {
-    kind: KeyKind,
-    kid: Option<String>,
-    alg: Option<Algorithm>,
-    ops: Ops,
+    /// The key as its standards spell it, for export and thumbprints.
+    material: Material,
+    /// The backend's objects, built once from `material`.
+    prepared: Prepared,
+    params: Params,
 }
 
 impl Key {
-    pub(crate) fn new(kind: KeyKind) -> Key {
-        Key {
-            kind,
-            kid: None,
-            alg: None,
-            ops: Ops::ALL,
-        }
+    /// Builds the backend's objects for `material`.
+    pub(crate) fn from_material(mut material: Material, params: Params) -> Result<Key, Error> {
+        let prepared = Prepared::new(&mut material)?;
+        Ok(Key {
+            material,
+            prepared,
+            params,
+        })
     }
 
-    pub(crate) fn with_jwk_parameters(
-        mut self,
-        kid: Option<String>,
-        alg: Option<Algorithm>,
-        ops: Ops,
-    ) -> Key {
-        self.kid = kid;
-        self.alg = alg;
-        self.ops = ops;
-        self
-    }
-
-    pub(crate) fn kind(&self) -> &KeyKind {
-        &self.kind
-    }
-
-    pub(crate) fn ops(&self) -> Ops {
-        self.ops
+    fn new(material: Material) -> Result<Key, Error> {
+        Key::from_material(
+            material,
+            Params {
+                kid: None,
+                alg: None,
+                ops: Ops::ALL,
+            },
+        )
     }
 
     /// An HMAC key for HS256, HS384 and HS512.
@@ -112,7 +61,7 @@ impl Key {
     /// that is a key (PEM, an SSH public key, a JWK, DER SPKI/PKCS#1/PKCS#8/certificate) is
     /// refused, so a public key can never become an HMAC secret.
     pub fn from_secret(secret: &[u8]) -> Result<Key, Error> {
-        HmacKey::new(secret, true).map(|hmac| Key::new(KeyKind::Hmac(hmac)))
+        Key::new(Material::Hmac(secret::hmac_material(secret, true)?))
     }
 
     /// Like [`Key::from_secret`] but without the length rules: any non-empty secret is
@@ -120,7 +69,7 @@ impl Key {
     /// secrets; such a secret can be brute-forced from one token. Key-shaped input is still
     /// refused.
     pub fn dangerous_from_short_secret(secret: &[u8]) -> Result<Key, Error> {
-        HmacKey::new(secret, false).map(|hmac| Key::new(KeyKind::Hmac(hmac)))
+        Key::new(Material::Hmac(secret::hmac_material(secret, false)?))
     }
 
     /// Loads one key from PEM text.
@@ -131,29 +80,32 @@ impl Key {
     /// `CERTIFICATE` (only its public key is used; the certificate is not validated). The text
     /// must hold exactly one key. Encrypted keys are refused.
     pub fn from_pem(pem_text: &str) -> Result<Key, Error> {
-        let block = pem::parse_one(pem_text)?;
-        let der = block.der.expose();
-        let kind = match block.label.as_str() {
-            "PRIVATE KEY" => pkix::parse_pkcs8(der)?,
-            "RSA PRIVATE KEY" => KeyKind::Rsa(RsaKey::parse_pkcs1_private(der)?),
-            "EC PRIVATE KEY" => KeyKind::Ec(EcKey::parse_sec1(der, None, None)?),
-            "PUBLIC KEY" => pkix::parse_spki(der)?,
-            "RSA PUBLIC KEY" => KeyKind::Rsa(RsaKey::parse_pkcs1_public(der)?),
-            "CERTIFICATE" => pkix::parse_certificate(der)?,
-            "ENCRYPTED PRIVATE KEY" => return Err(pkix::encrypted()),
-            other => {
-                return Err(Error::InvalidKey(format!(
-                    "PEM label {other:?} is not a supported key type"
-                )));
-            }
-        };
-        Ok(Key::new(kind))
+        Key::new(format::parse_pem(pem_text)?)
     }
 
     /// Loads one key from DER: the same structures as [`Key::from_pem`], recognised by their
     /// shape.
     pub fn from_der(der: &[u8]) -> Result<Key, Error> {
-        pkix::parse_der(der).map(Key::new)
+        Key::new(pkix::parse_der(der)?)
+    }
+
+    /// Loads an OpenSSH public key line, as `ssh-keygen` writes it to a `.pub` file:
+    /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `ssh-rsa`, its base64
+    /// key and an optional comment. The same text is never accepted as an HMAC secret.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for text that is not such a line, a key type this library does
+    /// not implement, an OpenSSH certificate, or a key the other loaders would refuse (an RSA
+    /// key under 2048 bits, an Ed25519 key of small order, a point off its curve).
+    pub fn from_openssh(line: &str) -> Result<Key, Error> {
+        Key::new(ssh::parse_public_key(line)?)
+    }
+
+    /// Whether `text` is an OpenSSH public key or certificate line in any spelling `sshd`
+    /// accepts: the one test by which [`Key::from_secret`] refuses such text and a tool that
+    /// sniffs key files should send it to [`Key::from_openssh`].
+    pub fn is_openssh_text(text: &[u8]) -> bool {
+        ssh::is_public_key_text(text)
     }
 
     /// Loads a key from JWK text (RFC 7517, 7518 §6, 8037).
@@ -177,7 +129,7 @@ impl Key {
     /// [`Key::from_jwk`] for an already parsed JSON value.
     pub fn from_jwk_value(value: &Value) -> Result<Key, Error> {
         match jwk::parse(value)? {
-            jwk::Parsed::Usable(key) => Ok(*key),
+            jwk::Parsed::Usable(material, params) => Key::from_material(material, params),
             jwk::Parsed::Unusable(reason) => Err(Error::InvalidKey(reason)),
         }
     }
@@ -185,50 +137,34 @@ impl Key {
     /// Generates a random HMAC secret as long as `alg`'s hash (32, 48 or 64 bytes). The key is
     /// not bound to `alg`; see [`Key::with_algorithm`].
     pub fn generate_hmac(alg: Algorithm) -> Result<Key, Error> {
-        let len = match alg {
-            Algorithm::HS256 => 32,
-            Algorithm::HS384 => 48,
-            Algorithm::HS512 => 64,
-            other => {
-                return Err(Error::AlgorithmNotAllowed(format!(
-                    "{other} is not an HMAC algorithm"
-                )));
-            }
-        };
+        let len = alg
+            .min_secret_len()
+            .ok_or_else(|| Error::AlgorithmNotAllowed(format!("{alg} is not an HMAC algorithm")))?;
         // A random secret that looks like DER or PEM is astronomically unlikely; should it
         // happen, draw again rather than fail.
         for _ in 0..4 {
-            let mut secret = Secret::zeroed(len);
-            rng().fill(secret.expose_mut()).map_err(|_| rng_failed())?;
-            if let Ok(hmac) = HmacKey::new(secret.expose(), true) {
-                return Ok(Key::new(KeyKind::Hmac(hmac)));
+            let mut random = Secret::zeroed(len);
+            backend::fill_random(random.expose_mut())?;
+            if let Ok(hmac) = secret::hmac_material(random.expose(), true) {
+                return Key::new(Material::Hmac(hmac));
             }
         }
-        Err(rng_failed())
+        Err(Error::InvalidKey(
+            "the system random generator failed".into(),
+        ))
     }
 
     /// Generates an EC key on P-256 (`KeyFamily::EcP256`) or P-384 (`KeyFamily::EcP384`).
     pub fn generate_ec(family: KeyFamily) -> Result<Key, Error> {
-        let curve = match family {
-            KeyFamily::EcP256 => Curve::P256,
-            KeyFamily::EcP384 => Curve::P384,
-            other => {
-                return Err(Error::InvalidKey(format!(
-                    "generate_ec makes EC keys, not {other} keys"
-                )));
-            }
-        };
-        let document =
-            EcdsaKeyPair::generate_pkcs8(curve.signing(), rng()).map_err(|_| rng_failed())?;
-        let document = Secret::from_slice(document.as_ref());
-        pkix::parse_pkcs8(document.expose()).map(Key::new)
+        let curve = Curve::of_family(family).ok_or_else(|| {
+            Error::InvalidKey(format!("generate_ec makes EC keys, not {family} keys"))
+        })?;
+        Key::new(backend::generate_ec(curve)?)
     }
 
     /// Generates an Ed25519 key.
     pub fn generate_ed25519() -> Result<Key, Error> {
-        let document = Ed25519KeyPair::generate_pkcs8(rng()).map_err(|_| rng_failed())?;
-        let document = Secret::from_slice(document.as_ref());
-        pkix::parse_pkcs8(document.expose()).map(Key::new)
+        Key::new(backend::generate_ed25519()?)
     }
 
     /// The public JWK: `kty`, the public members, and `kid` and `alg` when set.
@@ -236,65 +172,64 @@ impl Key {
     /// An HMAC key has no public form and is refused here, so a secret is never published by
     /// mistake; export it with [`Key::to_private_jwk`]. [`Key::thumbprint`] works for it.
     pub fn to_public_jwk(&self) -> Result<Map<String, Value>, Error> {
-        jwk::to_public(self)
+        jwk::to_public(&self.material, &self.params)
     }
 
     /// The JWK with the private members (`d` and the CRT members for RSA, `k` for HMAC), plus
     /// `kid`, `alg` and a restricted `key_ops` when set. Refused for a public key.
     pub fn to_private_jwk(&self) -> Result<Map<String, Value>, Error> {
-        jwk::to_private(self)
+        jwk::to_private(&self.material, &self.params)
     }
 
     /// The RFC 7638 JWK thumbprint: SHA-256 over the required public members in lexicographic
     /// order without whitespace, base64url. For an HMAC key this hashes `k`, as RFC 7638 says.
     pub fn thumbprint(&self) -> String {
-        jwk::thumbprint(&self.kind)
+        let input = jwk::thumbprint_input(&self.material);
+        b64::url_encode(&backend::sha256(input.expose()))
     }
 
     /// The private key as a PKCS#8 PEM (`PRIVATE KEY`). Refused for public keys and HMAC
     /// secrets.
     pub fn to_pkcs8_pem(&self) -> Result<String, Error> {
-        match &self.kind {
-            KeyKind::Hmac(_) => Err(Error::InvalidKey(
+        if let Material::Hmac(_) = self.material {
+            return Err(Error::InvalidKey(
                 "an HMAC secret has no PKCS#8 form".into(),
-            )),
-            kind => pkix::pkcs8_der(kind)
-                .map(|der| pem::encode("PRIVATE KEY", der.expose()))
-                .ok_or_else(|| {
-                    Error::InvalidKey(
-                        "this is a public key; it has no private part to export".into(),
-                    )
-                }),
+            ));
         }
+        pkix::pkcs8_der(&self.material)
+            .map(|der| pem::encode("PRIVATE KEY", der.expose()))
+            .ok_or_else(|| {
+                Error::InvalidKey("this is a public key; it has no private part to export".into())
+            })
     }
 
     /// The public key as a SubjectPublicKeyInfo PEM (`PUBLIC KEY`). Refused for HMAC secrets.
     pub fn to_public_pem(&self) -> Result<String, Error> {
-        pkix::spki_der(&self.kind)
+        pkix::spki_der(&self.material)
             .map(|der| pem::encode("PUBLIC KEY", &der))
             .ok_or_else(|| Error::InvalidKey("an HMAC secret has no public key".into()))
     }
 
     /// The family this key belongs to; it only ever handles algorithms of this family.
     pub fn family(&self) -> KeyFamily {
-        self.kind.family()
+        self.material.family()
     }
 
     /// The key identifier (`kid`), from the JWK or [`Key::with_key_id`].
     pub fn key_id(&self) -> Option<&str> {
-        self.kid.as_deref()
+        self.params.kid.as_deref()
     }
 
     /// Sets the key identifier, which `encode` writes into the header's `kid`.
     #[must_use]
     pub fn with_key_id(mut self, kid: impl Into<String>) -> Key {
-        self.kid = Some(kid.into());
+        self.params.kid = Some(kid.into());
         self
     }
 
     /// The one algorithm this key is bound to (a JWK's `alg`), if any.
     pub fn algorithm(&self) -> Option<Algorithm> {
-        self.alg
+        self.params.alg
     }
 
     /// Binds the key to one algorithm of its family, e.g. an RSA key to PS256 only. A key
@@ -306,43 +241,39 @@ impl Key {
                 self.family()
             )));
         }
-        if let Some(bound) = self.alg.filter(|bound| *bound != alg) {
+        if let Some(bound) = self.params.alg.filter(|bound| *bound != alg) {
             return Err(Error::AlgorithmNotAllowed(format!(
                 "this key is bound to {bound}; it cannot be rebound to {alg}"
             )));
         }
-        self.alg = Some(alg);
+        self.params.alg = Some(alg);
         Ok(self)
     }
 
     /// Whether the key can sign: an HMAC secret or a private key.
     pub fn is_private(&self) -> bool {
-        match &self.kind {
-            KeyKind::Hmac(_) => true,
-            KeyKind::Rsa(rsa) => rsa.is_private(),
-            KeyKind::Ec(ec) => ec.is_private(),
-            KeyKind::Ed25519(ed) => ed.is_private(),
+        self.material.is_private()
+    }
+
+    /// Whether this key can verify `alg`, and if not, why: the wrong family, a JWK binding or
+    /// an HMAC secret too short for the token's hash (`AlgorithmNotAllowed`: a verdict on the
+    /// token), or `key_ops` without "verify" (`InvalidKey`: no token could pass). Selection and
+    /// verification ask the same question.
+    fn check_can_verify(&self, alg: Algorithm) -> Result<(), Error> {
+        self.check_alg(alg)?;
+        if !self.params.ops.verify {
+            return Err(Error::InvalidKey(
+                "the key's key_ops do not include \"verify\"".into(),
+            ));
+        }
+        match &self.material {
+            Material::Hmac(hmac) => hmac.check_length(alg).map_err(Error::AlgorithmNotAllowed),
+            _ => Ok(()),
         }
     }
 
     /// Refuses an algorithm of another family, or another than the bound one, before any
     /// cryptography runs.
-    /// Whether this key can verify `alg`, and if not, why: the wrong family or a JWK binding
-    /// (`AlgorithmNotAllowed`), or `key_ops` without "verify" or an HMAC secret too short for
-    /// the hash (`InvalidKey`). Selection and verification ask the same question.
-    fn check_can_verify(&self, alg: Algorithm) -> Result<(), Error> {
-        self.check_alg(alg)?;
-        if !self.ops.verify {
-            return Err(Error::InvalidKey(
-                "the key's key_ops do not include \"verify\"".into(),
-            ));
-        }
-        match &self.kind {
-            KeyKind::Hmac(hmac) => hmac.check_length(alg),
-            _ => Ok(()),
-        }
-    }
-
     fn check_alg(&self, alg: Algorithm) -> Result<(), Error> {
         if alg.family() != self.family() {
             return Err(Error::AlgorithmNotAllowed(format!(
@@ -350,7 +281,7 @@ impl Key {
                 self.family()
             )));
         }
-        match self.alg {
+        match self.params.alg {
             Some(bound) if bound != alg => Err(Error::AlgorithmNotAllowed(format!(
                 "this key is bound to {bound}; {alg} is refused"
             ))),
@@ -359,46 +290,47 @@ impl Key {
     }
 }
 
-fn rng_failed() -> Error {
-    Error::InvalidKey("the system random generator failed".into())
-}
-
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let size = match &self.material {
+            Material::Hmac(hmac) => format!("{} bytes", hmac.secret.len()),
+            Material::Rsa(rsa) => format!("{} bits", rsa.bits),
+            Material::Ec(ec) => ec.curve.jwk_name().to_owned(),
+            Material::Ed25519(_) => "Ed25519".to_owned(),
+        };
         f.debug_struct("Key")
             .field("family", &self.family())
             .field("private", &self.is_private())
-            .field("kid", &self.kid)
-            .field("alg", &self.alg)
-            .field("key", &self.kind)
+            .field("size", &size)
+            .field("kid", &self.params.kid)
+            .field("alg", &self.params.alg)
             .finish()
     }
 }
 
 impl Signer for Key {
+    /// Signs with `alg`; the signer chose it, so a secret too short for it is `InvalidKey`.
     fn sign(&self, alg: Algorithm, signing_input: &[u8]) -> Result<Vec<u8>, Error> {
         self.check_alg(alg)?;
-        if !self.ops.sign {
+        if !self.params.ops.sign {
             return Err(Error::InvalidKey(
                 "the key's key_ops do not include \"sign\"".into(),
             ));
         }
-        match &self.kind {
-            KeyKind::Hmac(hmac) => hmac.sign(alg, signing_input),
-            KeyKind::Rsa(rsa) => rsa.sign(alg, signing_input),
-            KeyKind::Ec(ec) => ec.sign(alg, signing_input),
-            KeyKind::Ed25519(ed) => ed.sign(alg, signing_input),
+        if let Material::Hmac(hmac) = &self.material {
+            hmac.check_length(alg).map_err(Error::InvalidKey)?;
         }
+        self.prepared.sign(alg, signing_input)
     }
 
     fn key_id(&self) -> Option<&str> {
-        self.kid.as_deref()
+        self.params.kid.as_deref()
     }
 }
 
 impl Verifier for Key {
     fn family(&self) -> KeyFamily {
-        self.kind.family()
+        self.material.family()
     }
 
     fn accepts(&self, alg: Algorithm) -> bool {
@@ -408,12 +340,8 @@ impl Verifier for Key {
     /// A private key verifies with its public half.
     fn verify(&self, alg: Algorithm, signing_input: &[u8], signature: &[u8]) -> Result<(), Error> {
         self.check_can_verify(alg)?;
-        match &self.kind {
-            KeyKind::Hmac(hmac) => hmac.verify(alg, signing_input, signature),
-            KeyKind::Rsa(rsa) => rsa.verify(alg, signing_input, signature),
-            KeyKind::Ec(ec) => ec.verify(alg, signing_input, signature),
-            KeyKind::Ed25519(ed) => ed.verify(alg, signing_input, signature),
-        }
+        self.prepared
+            .verify(&self.material, alg, signing_input, signature)
     }
 }
 

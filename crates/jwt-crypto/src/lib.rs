@@ -1,13 +1,18 @@
 //! # jwt-crypto
 //!
 //! JSON Web Tokens with every JWS algorithm a real deployment meets — HS256/384/512,
-//! RS256/384/512, PS256/384/512, ES256, ES384 and EdDSA — on [ring], with keys from a raw secret,
-//! PEM, DER, JWK and JWK sets. It re-exports jwt-core's API (encode, decode, validation,
-//! headers, errors), so a Rust service needs this one dependency.
+//! RS256/384/512, PS256/384/512, ES256, ES384 and EdDSA — with keys from a raw secret, PEM,
+//! DER, JWK, JWK sets and OpenSSH public key lines. It re-exports jwt-core's API (encode,
+//! decode, validation, headers, errors), so a Rust service needs this one dependency.
+//!
+//! ## Crypto backends
+//! The cryptography is [ring]'s by default (feature `ring`), or [AWS-LC]'s with
+//! `default-features = false, features = ["aws-lc-rs"]`: faster RSA, P-384 and Ed25519 on
+//! x86_64. Exactly one is compiled in; the API and every check are the same on both.
 //!
 //! ## Design
-//! - A [`Key`] is parsed once into ring's own types and reused: immutable, `Send + Sync`,
-//!   never re-parsed per call.
+//! - A [`Key`] is parsed once into the backend's own types and reused: immutable,
+//!   `Send + Sync`, never re-parsed per call.
 //! - A key belongs to one [`KeyFamily`] and verifies nothing else: an RSA public key can never
 //!   be an HMAC secret, whatever a token's `alg` says. A JWK's `alg`, `use` and `key_ops` bind
 //!   it further.
@@ -44,6 +49,7 @@
 //! ```
 //!
 //! [ring]: https://docs.rs/ring
+//! [AWS-LC]: https://docs.rs/aws-lc-rs
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -56,18 +62,19 @@
     )
 )]
 
+// Layers, each using only those below it: utilities (b64, secret) → neutral key material →
+// key formats → the crypto backend → the public key types.
 mod b64;
-mod der;
-mod ecdsa;
-mod eddsa;
-mod hmac;
-mod jwk;
+mod secret;
+
+mod material;
+
+mod format;
+
+mod backend;
+
 mod jwk_set;
 mod key;
-mod pem;
-mod pkix;
-mod rsa;
-mod secret;
 
 /// The README's Rust examples, run as doc tests so the front door never goes stale.
 #[cfg(doctest)]

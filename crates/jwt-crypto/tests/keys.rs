@@ -714,3 +714,80 @@ fn a_jwk_bound_algorithm_cannot_be_rebound() {
             .is_ok()
     );
 }
+
+/// An OpenSSH line for an Ed25519 public key, in the SSH wire encoding (RFC 8709 §4):
+/// ssh-keygen cannot read the PKCS#8 fixture, so the test writes the line itself.
+fn ed25519_openssh_line(public: &[u8]) -> String {
+    use base64::Engine;
+    let mut blob = Vec::new();
+    for field in [b"ssh-ed25519".as_slice(), public] {
+        blob.extend_from_slice(&u32::try_from(field.len()).unwrap().to_be_bytes());
+        blob.extend_from_slice(field);
+    }
+    let body = base64::engine::general_purpose::STANDARD.encode(blob);
+    format!("ssh-ed25519\t{body} user@host\n")
+}
+
+#[test]
+fn openssh_public_keys_load_as_their_pem_twins() {
+    let signer = Key::from_pem(fixture!("ecp256.pkcs8.pem")).unwrap();
+    let line = Key::from_openssh(fixture!("ecp256.pub")).unwrap();
+    same_key(&[&line, &Key::from_pem(fixture!("ecp256.spki.pem")).unwrap()]);
+    signs_for(&signer, Algorithm::ES256, &[&line]);
+    same_key(&[
+        &Key::from_openssh(fixture!("ecp384.pub")).unwrap(),
+        &Key::from_pem(fixture!("ecp384.spki.pem")).unwrap(),
+    ]);
+    let rsa = Key::from_openssh(fixture!("rsa2048.pub")).unwrap();
+    same_key(&[&rsa, &Key::from_pem(fixture!("rsa2048.spki.pem")).unwrap()]);
+    signs_for(
+        &Key::from_pem(fixture!("rsa2048.pkcs8.pem")).unwrap(),
+        Algorithm::PS256,
+        &[&rsa],
+    );
+    let ed = Key::from_pem(fixture!("ed25519.spki.pem")).unwrap();
+    let x = ed.to_public_jwk().unwrap()["x"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let public =
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, x).unwrap();
+    same_key(&[
+        &Key::from_openssh(&ed25519_openssh_line(&public)).unwrap(),
+        &ed,
+    ]);
+    // The same text is never an HMAC secret.
+    for text in [fixture!("ecp256.pub"), &ed25519_openssh_line(&public)] {
+        invalid_key(Key::from_secret(text.as_bytes()));
+    }
+}
+
+#[test]
+fn openssh_lines_the_other_loaders_would_refuse_are_refused() {
+    let message = invalid_key(Key::from_openssh(fixture!("rsa1024.pub")));
+    assert!(message.contains("1024 bits"), "{message}");
+    let message = invalid_key(Key::from_openssh(fixture!("ed25519-cert.pub")));
+    assert!(message.contains("certificate"), "{message}");
+    // The blob names another type than the line.
+    let rsa = fixture!("rsa2048.pub");
+    let message = invalid_key(Key::from_openssh(&rsa.replacen(
+        "ssh-rsa",
+        "ssh-ed25519",
+        1,
+    )));
+    assert!(message.contains("differs"), "{message}");
+    // Truncated, trailing bytes, not base64, not a line at all, a type we lack.
+    let body = rsa.split_whitespace().nth(1).unwrap();
+    invalid_key(Key::from_openssh(&format!(
+        "ssh-rsa {}",
+        &body[..body.len() - 8]
+    )));
+    invalid_key(Key::from_openssh(&format!("ssh-rsa {body}AAAA")));
+    invalid_key(Key::from_openssh("ssh-rsa not*base64"));
+    invalid_key(Key::from_openssh("ssh-rsa"));
+    invalid_key(Key::from_openssh(""));
+    let message = invalid_key(Key::from_openssh("ssh-dss AAAAB3NzaC1kc3MAAACBAP1"));
+    assert!(message.contains("not supported"), "{message}");
+    // The small-order Ed25519 key the JWK loader refuses is refused here too.
+    invalid_key(Key::from_openssh(&ed25519_openssh_line(&[0; 32])));
+}

@@ -1,22 +1,44 @@
 //! JSON Web Keys (RFC 7517, RFC 7518 §6, RFC 8037): loading, export and RFC 7638 thumbprints.
 
 use jwt_core::{Algorithm, Error, KeyFamily};
-use ring::digest;
 use serde_json::{Map, Value};
 
 use crate::b64;
-use crate::ecdsa::{Curve, EcKey};
-use crate::eddsa::{self, Ed25519Key};
-use crate::hmac::HmacKey;
-use crate::key::{Key, KeyKind, Ops};
-use crate::rsa::{PrivateParts, RsaKey};
+use crate::format::secret;
+use crate::material::{
+    Curve, ED25519_KEY_LEN, EcMaterial, Ed25519Material, Material, RsaMaterial, RsaPrivate,
+};
 use crate::secret::Secret;
+
+/// What a JWK's `key_ops` allow. Keys from other formats allow both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ops {
+    pub(crate) sign: bool,
+    pub(crate) verify: bool,
+}
+
+impl Ops {
+    pub(crate) const ALL: Ops = Ops {
+        sign: true,
+        verify: true,
+    };
+}
+
+/// The members of a JWK that say how the key may be used, beside its material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Params {
+    pub(crate) kid: Option<String>,
+    pub(crate) alg: Option<Algorithm>,
+    pub(crate) ops: Ops,
+}
 
 /// A well-formed JWK is either a key for JWS signatures or a key for something else (`use`
 /// `enc`, a key type or curve this library does not implement, a non-JWS `alg`), which a key
 /// set skips and a single load refuses.
+// Short-lived: made and taken apart at once, so its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Parsed {
-    Usable(Box<Key>),
+    Usable(Material, Params),
     Unusable(String),
 }
 
@@ -152,25 +174,27 @@ pub(crate) fn parse(value: &Value) -> Result<Parsed, Error> {
         },
     };
 
-    let kind = match family {
-        KeyFamily::Hmac => KeyKind::Hmac(HmacKey::new(required_bytes(jwk, "k")?.expose(), true)?),
-        KeyFamily::Rsa => KeyKind::Rsa(parse_rsa(jwk)?),
-        KeyFamily::EcP256 => KeyKind::Ec(parse_ec(jwk, Curve::P256)?),
-        KeyFamily::EcP384 => KeyKind::Ec(parse_ec(jwk, Curve::P384)?),
-        KeyFamily::Ed25519 => KeyKind::Ed25519(parse_okp(jwk)?),
+    let material = match family {
+        KeyFamily::Hmac => Material::Hmac(secret::hmac_material(
+            required_bytes(jwk, "k")?.expose(),
+            true,
+        )?),
+        KeyFamily::Rsa => Material::Rsa(parse_rsa(jwk)?),
+        KeyFamily::EcP256 => Material::Ec(parse_ec(jwk, Curve::P256)?),
+        KeyFamily::EcP384 => Material::Ec(parse_ec(jwk, Curve::P384)?),
+        KeyFamily::Ed25519 => Material::Ed25519(parse_okp(jwk)?),
     };
-    let key = Key::new(kind).with_jwk_parameters(kid, alg, ops);
-    if !key.is_private() && !ops.verify {
+    if !material.is_private() && !ops.verify {
         return Ok(Parsed::Unusable(
             "a public key whose key_ops do not include \"verify\"".into(),
         ));
     }
-    Ok(Parsed::Usable(Box::new(key)))
+    Ok(Parsed::Usable(material, Params { kid, alg, ops }))
 }
 
 const RSA_PRIVATE_MEMBERS: [&str; 6] = ["d", "p", "q", "dp", "dq", "qi"];
 
-fn parse_rsa(jwk: &Map<String, Value>) -> Result<RsaKey, Error> {
+fn parse_rsa(jwk: &Map<String, Value>) -> Result<RsaMaterial, Error> {
     if jwk.contains_key("oth") {
         return Err(Error::InvalidKey(
             "multi-prime RSA keys (\"oth\") are not supported".into(),
@@ -183,12 +207,12 @@ fn parse_rsa(jwk: &Map<String, Value>) -> Result<RsaKey, Error> {
         .filter(|name| jwk.contains_key(*name))
         .collect();
     match present.len() {
-        0 => RsaKey::from_public(n.expose(), e.expose()),
+        0 => RsaMaterial::public(n.expose(), e.expose()),
         6 => {
             let [d, p, q, dp, dq, qi] = RSA_PRIVATE_MEMBERS.map(|name| required_bytes(jwk, name));
             let (d, p, q, dp, dq, qi) = (d?, p?, q?, dp?, dq?, qi?);
-            let parts = PrivateParts::new(d.expose(), p.expose(), q.expose(), dp.expose(), dq.expose(), qi.expose());
-            RsaKey::from_private(n.expose(), e.expose(), parts)
+            let parts = RsaPrivate::new(d.expose(), p.expose(), q.expose(), dp.expose(), dq.expose(), qi.expose());
+            RsaMaterial::private(n.expose(), e.expose(), parts)
         }
         _ if !present.contains(&"d") => {
             Err(Error::InvalidKey("RSA JWK has private members but no \"d\"".into()))
@@ -199,92 +223,93 @@ fn parse_rsa(jwk: &Map<String, Value>) -> Result<RsaKey, Error> {
     }
 }
 
-fn parse_ec(jwk: &Map<String, Value>, curve: Curve) -> Result<EcKey, Error> {
+fn parse_ec(jwk: &Map<String, Value>, curve: Curve) -> Result<EcMaterial, Error> {
     let len = curve.field_len();
     let missing = |name: &str| Error::InvalidKey(format!("EC JWK has no {name:?} member"));
     let x = fixed_bytes(jwk, "x", len)?.ok_or_else(|| missing("x"))?;
     let y = fixed_bytes(jwk, "y", len)?.ok_or_else(|| missing("y"))?;
     let point = [&[0x04u8][..], x.expose(), y.expose()].concat();
-    match fixed_bytes(jwk, "d", len)? {
-        None => EcKey::from_public(curve, &point),
-        Some(d) => EcKey::from_private(curve, d.expose(), &point),
-    }
+    let d = fixed_bytes(jwk, "d", len)?;
+    EcMaterial::new(curve, &point, d.as_ref().map(Secret::expose))
 }
 
-fn parse_okp(jwk: &Map<String, Value>) -> Result<Ed25519Key, Error> {
-    let x = fixed_bytes(jwk, "x", eddsa::KEY_LEN)?
+fn parse_okp(jwk: &Map<String, Value>) -> Result<Ed25519Material, Error> {
+    let x = fixed_bytes(jwk, "x", ED25519_KEY_LEN)?
         .ok_or_else(|| Error::InvalidKey("OKP JWK has no \"x\" member".into()))?;
-    match fixed_bytes(jwk, "d", eddsa::KEY_LEN)? {
-        None => Ed25519Key::from_public(x.expose()),
-        Some(d) => Ed25519Key::from_private(d.expose(), Some(x.expose())),
+    match fixed_bytes(jwk, "d", ED25519_KEY_LEN)? {
+        None => Ed25519Material::public(x.expose()),
+        Some(d) => Ed25519Material::private(d.expose(), Some(x.expose())),
     }
 }
 
 /// The members RFC 7638 requires for a thumbprint, in its lexicographic order.
-fn required_members(kind: &KeyKind) -> Vec<(&'static str, String)> {
-    match kind {
-        KeyKind::Hmac(hmac) => vec![("k", b64::url_encode(hmac.secret())), ("kty", "oct".into())],
-        KeyKind::Rsa(rsa) => vec![
-            ("e", b64::url_encode(rsa.e())),
-            ("kty", "RSA".into()),
-            ("n", b64::url_encode(rsa.n())),
+fn required_members(material: &Material) -> Vec<(&'static str, String)> {
+    match material {
+        Material::Hmac(hmac) => vec![
+            ("k", b64::url_encode(hmac.secret.expose())),
+            ("kty", "oct".into()),
         ],
-        KeyKind::Ec(ec) => {
+        Material::Rsa(rsa) => vec![
+            ("e", b64::url_encode(&rsa.e)),
+            ("kty", "RSA".into()),
+            ("n", b64::url_encode(&rsa.n)),
+        ],
+        Material::Ec(ec) => {
             let (x, y) = ec.coordinates();
             vec![
-                ("crv", ec.curve().jwk_name().into()),
+                ("crv", ec.curve.jwk_name().into()),
                 ("kty", "EC".into()),
                 ("x", b64::url_encode(x)),
                 ("y", b64::url_encode(y)),
             ]
         }
-        KeyKind::Ed25519(ed) => {
-            vec![
-                ("crv", "Ed25519".into()),
-                ("kty", "OKP".into()),
-                ("x", b64::url_encode(ed.public())),
-            ]
-        }
+        Material::Ed25519(ed) => vec![
+            ("crv", "Ed25519".into()),
+            ("kty", "OKP".into()),
+            ("x", b64::url_encode(ed.public_key())),
+        ],
     }
 }
 
-/// RFC 7638 §3: SHA-256 over the required members as compact JSON in lexicographic order.
-/// Every value is a base64url or fixed name, so none needs escaping.
-pub(crate) fn thumbprint(kind: &KeyKind) -> String {
-    let members: Vec<String> = required_members(kind)
+/// RFC 7638 §3: what a thumbprint hashes, the required members as compact JSON in
+/// lexicographic order. Every value is a base64url or fixed name, so none needs escaping.
+pub(crate) fn thumbprint_input(material: &Material) -> Secret {
+    let members: Vec<String> = required_members(material)
         .iter()
         .map(|(name, value)| format!("\"{name}\":\"{value}\""))
         .collect();
-    let canonical = Secret::new(format!("{{{}}}", members.join(",")).into_bytes());
-    b64::url_encode(digest::digest(&digest::SHA256, canonical.expose()).as_ref())
+    Secret::new(format!("{{{}}}", members.join(",")).into_bytes())
 }
 
-fn with_parameters(key: &Key, mut jwk: Map<String, Value>) -> Map<String, Value> {
-    if let Some(kid) = key.key_id() {
-        jwk.insert("kid".into(), kid.into());
+fn with_parameters(params: &Params, mut jwk: Map<String, Value>) -> Map<String, Value> {
+    if let Some(kid) = &params.kid {
+        jwk.insert("kid".into(), kid.as_str().into());
     }
-    if let Some(alg) = key.algorithm() {
+    if let Some(alg) = params.alg {
         jwk.insert("alg".into(), alg.as_str().into());
     }
     jwk
 }
 
-pub(crate) fn to_public(key: &Key) -> Result<Map<String, Value>, Error> {
-    if let KeyKind::Hmac(_) = key.kind() {
+pub(crate) fn to_public(material: &Material, params: &Params) -> Result<Map<String, Value>, Error> {
+    if let Material::Hmac(_) = material {
         return Err(Error::InvalidKey(
             "an HMAC secret has no public JWK; to_private_jwk exports it (keep it secret)".into(),
         ));
     }
-    let jwk = required_members(key.kind())
+    let jwk = required_members(material)
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value.into()));
-    Ok(with_parameters(key, jwk.collect()))
+    Ok(with_parameters(params, jwk.collect()))
 }
 
-pub(crate) fn to_private(key: &Key) -> Result<Map<String, Value>, Error> {
-    let private: Vec<(&str, &[u8])> = match key.kind() {
-        KeyKind::Hmac(_) => Vec::new(),
-        KeyKind::Rsa(rsa) => match rsa.private_parts() {
+pub(crate) fn to_private(
+    material: &Material,
+    params: &Params,
+) -> Result<Map<String, Value>, Error> {
+    let private: Vec<(&str, &[u8])> = match material {
+        Material::Hmac(_) => Vec::new(),
+        Material::Rsa(rsa) => match &rsa.private {
             Some(parts) => vec![
                 ("d", parts.d.expose()),
                 ("p", parts.p.expose()),
@@ -295,32 +320,28 @@ pub(crate) fn to_private(key: &Key) -> Result<Map<String, Value>, Error> {
             ],
             None => Vec::new(),
         },
-        KeyKind::Ec(ec) => ec
-            .private_scalar()
-            .map(|d| vec![("d", d)])
-            .unwrap_or_default(),
-        KeyKind::Ed25519(ed) => ed.seed().map(|d| vec![("d", d)]).unwrap_or_default(),
+        Material::Ec(ec) => ec.d.iter().map(|d| ("d", d.expose())).collect(),
+        Material::Ed25519(ed) => ed.seed.iter().map(|d| ("d", d.expose())).collect(),
     };
-    if !key.is_private() {
+    if !material.is_private() {
         return Err(Error::InvalidKey(
             "this is a public key; it has no private JWK".into(),
         ));
     }
-    let mut jwk: Map<String, Value> = required_members(key.kind())
+    let mut jwk: Map<String, Value> = required_members(material)
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value.into()))
         .collect();
     for (name, value) in private {
         jwk.insert(name.into(), b64::url_encode(value).into());
     }
-    let ops = key.ops();
-    if ops != Ops::ALL {
-        let list: Vec<Value> = [("sign", ops.sign), ("verify", ops.verify)]
+    if params.ops != Ops::ALL {
+        let list: Vec<Value> = [("sign", params.ops.sign), ("verify", params.ops.verify)]
             .into_iter()
             .filter(|(_, allowed)| *allowed)
             .map(|(name, _)| name.into())
             .collect();
         jwk.insert("key_ops".into(), list.into());
     }
-    Ok(with_parameters(key, jwk))
+    Ok(with_parameters(params, jwk))
 }

@@ -7,6 +7,8 @@
 
 use jwt_core::Error;
 
+use crate::material::strip_leading_zeros;
+
 pub(crate) const INTEGER: u8 = 0x02;
 pub(crate) const BIT_STRING: u8 = 0x03;
 pub(crate) const OCTET_STRING: u8 = 0x04;
@@ -252,12 +254,6 @@ pub(crate) fn octet_string(bytes: &[u8]) -> Vec<u8> {
 
 pub(crate) fn null() -> Vec<u8> {
     tlv(NULL, &[])
-}
-
-/// The big-endian magnitude without leading zero bytes.
-pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let skip = bytes.iter().take_while(|&&b| b == 0).count();
-    bytes.get(skip..).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -4,11 +4,9 @@
 
 use jwt_core::Error;
 
-use crate::der::{self, Reader};
-use crate::ecdsa::{Curve, EcKey};
-use crate::eddsa::Ed25519Key;
-use crate::key::KeyKind;
-use crate::rsa::RsaKey;
+use crate::format::der::{self, Reader};
+use crate::format::{pkcs1, sec1};
+use crate::material::{Curve, EcMaterial, Ed25519Material, Material};
 use crate::secret::Secret;
 
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -38,7 +36,7 @@ fn read_algorithm(reader: &mut Reader<'_>) -> Result<KeyAlgorithm, Error> {
             }
             KeyAlgorithm::Rsa
         }
-        OID_EC_PUBLIC_KEY => KeyAlgorithm::Ec(Curve::read(&mut alg)?),
+        OID_EC_PUBLIC_KEY => KeyAlgorithm::Ec(sec1::read_curve(&mut alg)?),
         // RFC 8410 §3: the parameters must be absent.
         OID_ED25519 => KeyAlgorithm::Ed25519,
         OID_RSASSA_PSS => {
@@ -90,25 +88,25 @@ fn dotted(oid: &[u8]) -> String {
 }
 
 /// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }`.
-pub(crate) fn parse_spki(der_bytes: &[u8]) -> Result<KeyKind, Error> {
+pub(crate) fn parse_spki(der_bytes: &[u8]) -> Result<Material, Error> {
     der::parse_all(der_bytes, read_spki)
 }
 
-fn read_spki(reader: &mut Reader<'_>) -> Result<KeyKind, Error> {
+fn read_spki(reader: &mut Reader<'_>) -> Result<Material, Error> {
     let mut spki = reader.sequence()?;
     let algorithm = read_algorithm(&mut spki)?;
     let key = spki.bit_string()?;
     spki.finish()?;
     Ok(match algorithm {
-        KeyAlgorithm::Rsa => KeyKind::Rsa(RsaKey::parse_pkcs1_public(key)?),
-        KeyAlgorithm::Ec(curve) => KeyKind::Ec(EcKey::from_public(curve, key)?),
-        KeyAlgorithm::Ed25519 => KeyKind::Ed25519(Ed25519Key::from_public(key)?),
+        KeyAlgorithm::Rsa => Material::Rsa(pkcs1::parse_public(key)?),
+        KeyAlgorithm::Ec(curve) => Material::Ec(EcMaterial::new(curve, key, None)?),
+        KeyAlgorithm::Ed25519 => Material::Ed25519(Ed25519Material::public(key)?),
     })
 }
 
 /// PKCS#8 `OneAsymmetricKey ::= SEQUENCE { version (0 or 1), privateKeyAlgorithm, privateKey
 /// OCTET STRING, attributes [0] OPTIONAL, publicKey [1] BIT STRING OPTIONAL (v2 only) }`.
-pub(crate) fn parse_pkcs8(der_bytes: &[u8]) -> Result<KeyKind, Error> {
+pub(crate) fn parse_pkcs8(der_bytes: &[u8]) -> Result<Material, Error> {
     der::parse_all(der_bytes, |reader| {
         let mut info = reader.sequence()?;
         let version = info.small_integer()?;
@@ -148,15 +146,15 @@ pub(crate) fn parse_pkcs8(der_bytes: &[u8]) -> Result<KeyKind, Error> {
                         "PKCS#8 v2 RSA keys are not supported".into(),
                     ));
                 }
-                KeyKind::Rsa(RsaKey::parse_pkcs1_private(private)?)
+                Material::Rsa(pkcs1::parse_private(private)?)
             }
             KeyAlgorithm::Ec(curve) => {
-                KeyKind::Ec(EcKey::parse_sec1(private, Some(curve), public)?)
+                Material::Ec(sec1::parse_private(private, Some(curve), public)?)
             }
             KeyAlgorithm::Ed25519 => {
                 // RFC 8410 §7: `CurvePrivateKey ::= OCTET STRING` inside the privateKey octets.
                 let seed = der::parse_all(private, |r| r.octet_string())?;
-                KeyKind::Ed25519(Ed25519Key::from_private(seed, public)?)
+                Material::Ed25519(Ed25519Material::private(seed, public)?)
             }
         })
     })
@@ -165,7 +163,7 @@ pub(crate) fn parse_pkcs8(der_bytes: &[u8]) -> Result<KeyKind, Error> {
 /// Takes the `subjectPublicKeyInfo` out of a certificate's `TBSCertificate`:
 /// `SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject,
 /// subjectPublicKeyInfo, ... }`. The certificate's signature is not checked.
-pub(crate) fn parse_certificate(der_bytes: &[u8]) -> Result<KeyKind, Error> {
+pub(crate) fn parse_certificate(der_bytes: &[u8]) -> Result<Material, Error> {
     der::parse_all(der_bytes, |reader| {
         let mut certificate = reader.sequence()?;
         let mut tbs = certificate.sequence()?;
@@ -226,13 +224,13 @@ pub(crate) fn looks_like_key_der(bytes: &[u8]) -> bool {
 }
 
 /// Loads any supported DER structure, chosen by its shape.
-pub(crate) fn parse_der(der_bytes: &[u8]) -> Result<KeyKind, Error> {
+pub(crate) fn parse_der(der_bytes: &[u8]) -> Result<Material, Error> {
     match classify(der_bytes) {
         Some(Shape::Spki) => parse_spki(der_bytes),
         Some(Shape::Pkcs8) => parse_pkcs8(der_bytes),
-        Some(Shape::Pkcs1Public) => RsaKey::parse_pkcs1_public(der_bytes).map(KeyKind::Rsa),
-        Some(Shape::Pkcs1Private) => RsaKey::parse_pkcs1_private(der_bytes).map(KeyKind::Rsa),
-        Some(Shape::Sec1) => EcKey::parse_sec1(der_bytes, None, None).map(KeyKind::Ec),
+        Some(Shape::Pkcs1Public) => pkcs1::parse_public(der_bytes).map(Material::Rsa),
+        Some(Shape::Pkcs1Private) => pkcs1::parse_private(der_bytes).map(Material::Rsa),
+        Some(Shape::Sec1) => sec1::parse_private(der_bytes, None, None).map(Material::Ec),
         Some(Shape::Certificate) => parse_certificate(der_bytes),
         Some(Shape::EncryptedPkcs8) => Err(encrypted()),
         None => Err(Error::InvalidKey(
@@ -246,20 +244,23 @@ pub(crate) fn encrypted() -> Error {
 }
 
 /// The `SubjectPublicKeyInfo` of an asymmetric key.
-pub(crate) fn spki_der(kind: &KeyKind) -> Option<Vec<u8>> {
-    let (algorithm, key) = match kind {
-        KeyKind::Hmac(_) => return None,
-        KeyKind::Rsa(rsa) => (
+pub(crate) fn spki_der(material: &Material) -> Option<Vec<u8>> {
+    let (algorithm, key) = match material {
+        Material::Hmac(_) => return None,
+        Material::Rsa(rsa) => (
             der::sequence(&[&der::oid(OID_RSA_ENCRYPTION), &der::null()]),
-            rsa.to_pkcs1_public_der(),
+            pkcs1::public_der(rsa),
         ),
-        KeyKind::Ec(ec) => (
-            der::sequence(&[&der::oid(OID_EC_PUBLIC_KEY), &der::oid(ec.curve().oid())]),
-            ec.point().to_vec(),
+        Material::Ec(ec) => (
+            der::sequence(&[
+                &der::oid(OID_EC_PUBLIC_KEY),
+                &der::oid(sec1::curve_oid(ec.curve)),
+            ]),
+            ec.point.clone(),
         ),
-        KeyKind::Ed25519(ed) => (
+        Material::Ed25519(ed) => (
             der::sequence(&[&der::oid(OID_ED25519)]),
-            ed.public().to_vec(),
+            ed.public_key().to_vec(),
         ),
     };
     Some(der::sequence(&[&algorithm, &der::bit_string(&key)]))
@@ -267,28 +268,31 @@ pub(crate) fn spki_der(kind: &KeyKind) -> Option<Vec<u8>> {
 
 /// The PKCS#8 document of a private asymmetric key: v1 for RSA and EC (what OpenSSL and ring
 /// read), v2 with the public key for Ed25519 (what ring's checked loader wants).
-pub(crate) fn pkcs8_der(kind: &KeyKind) -> Option<Secret> {
-    let (version, algorithm, private, public) = match kind {
-        KeyKind::Hmac(_) => return None,
-        KeyKind::Rsa(rsa) => (
+pub(crate) fn pkcs8_der(material: &Material) -> Option<Secret> {
+    let (version, algorithm, private, public) = match material {
+        Material::Hmac(_) => return None,
+        Material::Rsa(rsa) => (
             0,
             der::sequence(&[&der::oid(OID_RSA_ENCRYPTION), &der::null()]),
-            rsa.to_pkcs1_private_der()?,
+            pkcs1::private_der(rsa)?,
             None,
         ),
-        KeyKind::Ec(ec) => (
+        Material::Ec(ec) => (
             0,
-            der::sequence(&[&der::oid(OID_EC_PUBLIC_KEY), &der::oid(ec.curve().oid())]),
-            ec.to_sec1_der()?,
+            der::sequence(&[
+                &der::oid(OID_EC_PUBLIC_KEY),
+                &der::oid(sec1::curve_oid(ec.curve)),
+            ]),
+            sec1::private_der(ec)?,
             None,
         ),
-        KeyKind::Ed25519(ed) => (
+        Material::Ed25519(ed) => (
             1,
             der::sequence(&[&der::oid(OID_ED25519)]),
-            Secret::new(der::octet_string(ed.seed()?)),
+            Secret::new(der::octet_string(ed.seed.as_ref()?.expose())),
             Some(der::tlv(
                 der::context_primitive(1),
-                &[&[0u8][..], ed.public()].concat(),
+                &[&[0u8][..], ed.public_key()].concat(),
             )),
         ),
     };
