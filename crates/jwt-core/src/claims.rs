@@ -33,7 +33,25 @@ impl NumericDate {
 
     /// The system clock's current time, whole seconds.
     pub fn now() -> Self {
-        let secs = match SystemTime::now().duration_since(UNIX_EPOCH) {
+        NumericDate::from(SystemTime::now())
+    }
+}
+
+/// `NumericDate::now() + Duration::from_secs(900)`: an `exp` fifteen minutes from now.
+/// Saturates rather than overflows.
+impl std::ops::Add<std::time::Duration> for NumericDate {
+    type Output = NumericDate;
+
+    fn add(self, duration: std::time::Duration) -> NumericDate {
+        let secs = i64::try_from(duration.as_secs()).unwrap_or(i64::MAX);
+        NumericDate(self.0.saturating_add(secs))
+    }
+}
+
+/// The whole seconds of a `SystemTime` since the epoch (negative before it).
+impl From<SystemTime> for NumericDate {
+    fn from(time: SystemTime) -> NumericDate {
+        let secs = match time.duration_since(UNIX_EPOCH) {
             Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
             Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
         };
@@ -269,6 +287,30 @@ impl<'de> Deserialize<'de> for AudienceView<'de> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numeric_dates_add_durations_and_come_from_system_times() {
+        use std::time::{Duration, SystemTime, UNIX_EPOCH};
+        let epoch_plus = |secs| UNIX_EPOCH + Duration::from_secs(secs);
+        assert_eq!(
+            super::NumericDate::from(epoch_plus(1_700_000_000)).as_secs(),
+            1_700_000_000
+        );
+        assert_eq!(
+            super::NumericDate::from(UNIX_EPOCH - Duration::from_secs(5)).as_secs(),
+            -5
+        );
+        let date = super::NumericDate::from_secs(100) + Duration::from_secs(900);
+        assert_eq!(date.as_secs(), 1000);
+        let far = super::NumericDate::from_secs(i64::MAX) + Duration::from_secs(1);
+        assert_eq!(far.as_secs(), i64::MAX);
+        let now = super::NumericDate::now().as_secs();
+        let system = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert!(now.abs_diff(i64::try_from(system).unwrap()) <= 1);
+    }
+
     use super::*;
 
     #[test]

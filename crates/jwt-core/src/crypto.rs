@@ -53,6 +53,29 @@ pub trait KeySource {
     fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&dyn Verifier, Error>;
 }
 
+/// A borrowed key source is a key source, so `decode(&token, &state.keys, &validation)`
+/// works whether `state.keys` is a key, a set, or a reference to either.
+impl<K: KeySource + ?Sized> KeySource for &K {
+    fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&dyn Verifier, Error> {
+        (**self).select(alg, kid)
+    }
+}
+
+/// A shared key source (the usual way a service holds its keys) is a key source.
+impl<K: KeySource + ?Sized> KeySource for std::sync::Arc<K> {
+    fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&dyn Verifier, Error> {
+        (**self).select(alg, kid)
+    }
+}
+
+/// A boxed key source (`Box<dyn KeySource>`, when the kind is chosen at run time) is a key
+/// source.
+impl<K: KeySource + ?Sized> KeySource for Box<K> {
+    fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&dyn Verifier, Error> {
+        (**self).select(alg, kid)
+    }
+}
+
 /// The check every single-key [`KeySource`] makes: the key must accept the algorithm.
 pub fn select_single(key: &dyn Verifier, alg: Algorithm) -> Result<&dyn Verifier, Error> {
     if key.accepts(alg) {

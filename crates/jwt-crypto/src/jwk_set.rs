@@ -1,5 +1,7 @@
 //! [`JwkSet`]: a JWK Set (RFC 7517 §5), the usual way an issuer publishes and rotates keys.
 
+use std::sync::Arc;
+
 use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Verifier};
 use serde_json::Value;
 
@@ -20,8 +22,15 @@ use crate::key::Key;
 ///
 /// Keys come only from the set: a token's `jwk`, `jku`, `x5u` and `x5c` headers are never
 /// used.
-#[derive(Debug)]
+///
+/// `Clone` is cheap: clones share one loaded set.
+#[derive(Debug, Clone)]
 pub struct JwkSet {
+    inner: Arc<Loaded>,
+}
+
+#[derive(Debug)]
+struct Loaded {
     keys: Vec<Key>,
     skipped: Vec<SkippedKey>,
 }
@@ -126,7 +135,7 @@ impl JwkSet {
         if keys.is_empty() {
             return Err(Error::InvalidKey(no_usable_key(&skipped)));
         }
-        Ok(JwkSet { keys, skipped })
+        Ok(JwkSet::new(keys, skipped))
     }
 
     /// A set of keys loaded some other way (PEM files during a rotation, say): at least one
@@ -147,26 +156,44 @@ impl JwkSet {
                 JwkSet::MAX_KEYS
             )));
         }
-        Ok(JwkSet {
-            keys,
-            skipped: Vec::new(),
-        })
+        Ok(JwkSet::new(keys, Vec::new()))
+    }
+
+    fn new(keys: Vec<Key>, skipped: Vec<SkippedKey>) -> JwkSet {
+        JwkSet {
+            inner: Arc::new(Loaded { keys, skipped }),
+        }
+    }
+
+    /// The set as its issuer publishes it: `{"keys": [...]}` of every key's public JWK (with
+    /// `kid` and `alg` when set), for a `/.well-known/jwks.json` endpoint.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the set holds an HMAC secret, which has no public form and
+    /// must never be published.
+    pub fn to_public_json(&self) -> Result<String, Error> {
+        let keys = self
+            .keys()
+            .iter()
+            .map(|key| key.to_public_jwk().map(Value::Object))
+            .collect::<Result<Vec<Value>, Error>>()?;
+        Ok(serde_json::json!({ "keys": keys }).to_string())
     }
 
     /// Every usable key, in the set's order.
     pub fn keys(&self) -> &[Key] {
-        &self.keys
+        &self.inner.keys
     }
 
     /// The keys loading skipped, with why, in the set's order.
     pub fn skipped(&self) -> &[SkippedKey] {
-        &self.skipped
+        &self.inner.skipped
     }
 
     /// The first key with this `kid`. Keys of different families may share a `kid`; use
     /// [`KeySource::select`] to choose by algorithm as well.
     pub fn find(&self, kid: &str) -> Option<&Key> {
-        self.keys.iter().find(|key| key.key_id() == Some(kid))
+        self.inner.keys.iter().find(|key| key.key_id() == Some(kid))
     }
 
     /// The one key a token with this `alg` and `kid` is verified with. With a `kid`: the one
@@ -177,6 +204,7 @@ impl JwkSet {
     /// including a `kid` shared with a malformed key of `alg`'s family that loading skipped.
     pub fn select_key(&self, alg: Algorithm, kid: Option<&str>) -> Result<&Key, Error> {
         let mut candidates = self
+            .inner
             .keys
             .iter()
             .filter(|key| kid.is_none_or(|kid| key.key_id() == Some(kid)))
@@ -209,7 +237,7 @@ impl JwkSet {
     /// Whether a malformed key of `alg`'s family was published under `kid`: the set's author
     /// meant two keys for that `kid`, and which one signed is anybody's guess.
     fn shared_with_a_skipped_key(&self, alg: Algorithm, kid: &str) -> bool {
-        self.skipped.iter().any(|skipped| {
+        self.inner.skipped.iter().any(|skipped| {
             skipped.kid.as_deref() == Some(kid) && skipped.claims_kid_for == Some(alg.family())
         })
     }

@@ -1,6 +1,7 @@
 //! [`Key`]: one signing or verifying key of any family, parsed once into the backend's types.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Signer, Verifier};
 use serde_json::{Map, Value};
@@ -21,15 +22,22 @@ use crate::{b64, secret::Secret};
 /// HMAC secret). A key from a JWK may be narrowed further by the JWK's `alg`, `use` and
 /// `key_ops`.
 ///
-/// `Debug` shows the family, size and identifiers, never secret material.
+/// `Clone` is cheap: clones share the parsed key (an `Arc`), and each keeps its own `kid` and
+/// algorithm binding. `Debug` shows the family, size and identifiers, never secret material.
 ///
 /// RSA keys cannot be generated with ring; make them with OpenSSL and load the PEM.
+#[derive(Clone)]
 pub struct Key {
+    parsed: Arc<Loaded>,
+    params: Params,
+}
+
+/// What a key is once loaded, shared by its clones.
+struct Loaded {
     /// The key as its standards spell it, for export and thumbprints.
     material: Material,
     /// The backend's objects, built once from `material`.
     prepared: Prepared,
-    params: Params,
 }
 
 impl Key {
@@ -37,8 +45,7 @@ impl Key {
     pub(crate) fn from_material(mut material: Material, params: Params) -> Result<Key, Error> {
         let prepared = Prepared::new(&mut material)?;
         Ok(Key {
-            material,
-            prepared,
+            parsed: Arc::new(Loaded { material, prepared }),
             params,
         })
     }
@@ -62,6 +69,25 @@ impl Key {
     /// refused, so a public key can never become an HMAC secret.
     pub fn from_secret(secret: &[u8]) -> Result<Key, Error> {
         Key::new(Material::Hmac(secret::hmac_material(secret, true)?))
+    }
+
+    /// [`Key::from_secret`] for a secret given as base64 text, as many identity providers and
+    /// configuration files hand secrets over: base64url without padding (RFC 7515 §2) or the
+    /// standard alphabet with padding, strictly; surrounding whitespace is ignored.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the text is neither encoding, or the decoded secret breaks a
+    /// rule of [`Key::from_secret`].
+    pub fn from_base64_secret(text: &str) -> Result<Key, Error> {
+        let text = text.trim();
+        let secret = b64::url_decode(text, "the secret")
+            .or_else(|_| b64::std_decode(text))
+            .map_err(|_| {
+                Error::InvalidKey(
+                    "the secret is neither base64url without padding nor padded base64".into(),
+                )
+            })?;
+        Key::from_secret(Secret::new(secret).expose())
     }
 
     /// Like [`Key::from_secret`] but without the length rules: any non-empty secret is
@@ -172,31 +198,31 @@ impl Key {
     /// An HMAC key has no public form and is refused here, so a secret is never published by
     /// mistake; export it with [`Key::to_private_jwk`]. [`Key::thumbprint`] works for it.
     pub fn to_public_jwk(&self) -> Result<Map<String, Value>, Error> {
-        jwk::to_public(&self.material, &self.params)
+        jwk::to_public(&self.parsed.material, &self.params)
     }
 
     /// The JWK with the private members (`d` and the CRT members for RSA, `k` for HMAC), plus
     /// `kid`, `alg` and a restricted `key_ops` when set. Refused for a public key.
     pub fn to_private_jwk(&self) -> Result<Map<String, Value>, Error> {
-        jwk::to_private(&self.material, &self.params)
+        jwk::to_private(&self.parsed.material, &self.params)
     }
 
     /// The RFC 7638 JWK thumbprint: SHA-256 over the required public members in lexicographic
     /// order without whitespace, base64url. For an HMAC key this hashes `k`, as RFC 7638 says.
     pub fn thumbprint(&self) -> String {
-        let input = jwk::thumbprint_input(&self.material);
+        let input = jwk::thumbprint_input(&self.parsed.material);
         b64::url_encode(&backend::sha256(input.expose()))
     }
 
     /// The private key as a PKCS#8 PEM (`PRIVATE KEY`). Refused for public keys and HMAC
     /// secrets.
     pub fn to_pkcs8_pem(&self) -> Result<String, Error> {
-        if let Material::Hmac(_) = self.material {
+        if let Material::Hmac(_) = self.parsed.material {
             return Err(Error::InvalidKey(
                 "an HMAC secret has no PKCS#8 form".into(),
             ));
         }
-        pkix::pkcs8_der(&self.material)
+        pkix::pkcs8_der(&self.parsed.material)
             .map(|der| pem::encode("PRIVATE KEY", der.expose()))
             .ok_or_else(|| {
                 Error::InvalidKey("this is a public key; it has no private part to export".into())
@@ -205,14 +231,14 @@ impl Key {
 
     /// The public key as a SubjectPublicKeyInfo PEM (`PUBLIC KEY`). Refused for HMAC secrets.
     pub fn to_public_pem(&self) -> Result<String, Error> {
-        pkix::spki_der(&self.material)
+        pkix::spki_der(&self.parsed.material)
             .map(|der| pem::encode("PUBLIC KEY", &der))
             .ok_or_else(|| Error::InvalidKey("an HMAC secret has no public key".into()))
     }
 
     /// The family this key belongs to; it only ever handles algorithms of this family.
     pub fn family(&self) -> KeyFamily {
-        self.material.family()
+        self.parsed.material.family()
     }
 
     /// The key identifier (`kid`), from the JWK or [`Key::with_key_id`].
@@ -252,7 +278,7 @@ impl Key {
 
     /// Whether the key can sign: an HMAC secret or a private key.
     pub fn is_private(&self) -> bool {
-        self.material.is_private()
+        self.parsed.material.is_private()
     }
 
     /// Whether this key can verify `alg`, and if not, why: the wrong family, a JWK binding or
@@ -266,7 +292,7 @@ impl Key {
                 "the key's key_ops do not include \"verify\"".into(),
             ));
         }
-        match &self.material {
+        match &self.parsed.material {
             Material::Hmac(hmac) => hmac.check_length(alg).map_err(Error::AlgorithmNotAllowed),
             _ => Ok(()),
         }
@@ -292,7 +318,7 @@ impl Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let size = match &self.material {
+        let size = match &self.parsed.material {
             Material::Hmac(hmac) => format!("{} bytes", hmac.secret.len()),
             Material::Rsa(rsa) => format!("{} bits", rsa.bits),
             Material::Ec(ec) => ec.curve.jwk_name().to_owned(),
@@ -317,10 +343,10 @@ impl Signer for Key {
                 "the key's key_ops do not include \"sign\"".into(),
             ));
         }
-        if let Material::Hmac(hmac) = &self.material {
+        if let Material::Hmac(hmac) = &self.parsed.material {
             hmac.check_length(alg).map_err(Error::InvalidKey)?;
         }
-        self.prepared.sign(alg, signing_input)
+        self.parsed.prepared.sign(alg, signing_input)
     }
 
     fn key_id(&self) -> Option<&str> {
@@ -330,7 +356,7 @@ impl Signer for Key {
 
 impl Verifier for Key {
     fn family(&self) -> KeyFamily {
-        self.material.family()
+        self.parsed.material.family()
     }
 
     fn accepts(&self, alg: Algorithm) -> bool {
@@ -340,8 +366,9 @@ impl Verifier for Key {
     /// A private key verifies with its public half.
     fn verify(&self, alg: Algorithm, signing_input: &[u8], signature: &[u8]) -> Result<(), Error> {
         self.check_can_verify(alg)?;
-        self.prepared
-            .verify(&self.material, alg, signing_input, signature)
+        self.parsed
+            .prepared
+            .verify(&self.parsed.material, alg, signing_input, signature)
     }
 }
 

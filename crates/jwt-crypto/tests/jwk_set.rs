@@ -284,3 +284,31 @@ fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+#[test]
+fn a_set_publishes_its_public_keys_and_clones_cheaply() {
+    let ed = Key::generate_ed25519().unwrap().with_key_id("ed");
+    let ec = Key::generate_ec(KeyFamily::EcP256)
+        .unwrap()
+        .with_key_id("ec");
+    let set = JwkSet::from_keys(vec![ed.clone(), ec.clone()]).unwrap();
+    let published = JwkSet::from_json(&set.to_public_json().unwrap()).unwrap();
+    assert_eq!(published.keys().len(), 2);
+    assert!(published.keys().iter().all(|key| !key.is_private()));
+    assert_eq!(published.find("ed").unwrap().thumbprint(), ed.thumbprint());
+    // A secret is never published.
+    let with_secret =
+        JwkSet::from_keys(vec![ed, Key::generate_hmac(Algorithm::HS256).unwrap()]).unwrap();
+    assert_eq!(
+        with_secret.to_public_json().unwrap_err().kind(),
+        ErrorKind::InvalidKey
+    );
+    // Clones share the loaded set, and a shared or borrowed set is a key source too.
+    let clone = set.clone();
+    assert!(std::ptr::eq(clone.keys().as_ptr(), set.keys().as_ptr()));
+    let shared = std::sync::Arc::new(set);
+    let boxed: Box<dyn KeySource> = Box::new(clone);
+    for source in [&shared as &dyn KeySource, &&*shared, &boxed] {
+        assert!(source.select(Algorithm::ES256, Some("ec")).is_ok());
+    }
+}

@@ -791,3 +791,25 @@ fn openssh_lines_the_other_loaders_would_refuse_are_refused() {
     // The small-order Ed25519 key the JWK loader refuses is refused here too.
     invalid_key(Key::from_openssh(&ed25519_openssh_line(&[0; 32])));
 }
+
+#[test]
+fn base64_secrets_load_strictly_in_either_alphabet() {
+    let secret: Vec<u8> = (0u8..48).map(|b| b.wrapping_mul(37) ^ 0x5a).collect();
+    let direct = Key::from_secret(&secret).unwrap();
+    for text in [
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &secret),
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &secret),
+        format!(
+            " {}\n",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &secret)
+        ),
+    ] {
+        same_key(&[&direct, &Key::from_base64_secret(&text).unwrap()]);
+    }
+    invalid_key(Key::from_base64_secret("not base64!"));
+    invalid_key(Key::from_base64_secret("c2hvcnQ")); // "short": too short once decoded
+    // A clone shares the parsed key but keeps its own kid.
+    let named = direct.clone().with_key_id("k1");
+    assert_eq!((direct.key_id(), named.key_id()), (None, Some("k1")));
+    same_key(&[&direct, &named]);
+}
