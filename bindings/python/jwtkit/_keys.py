@@ -1,9 +1,10 @@
 """Turning the keys PyJWT accepts into ``jwtkit.Key`` objects, parsed once and cached.
 
-PyJWT takes a key as a secret (``str``/``bytes``), PEM text, a ``PyJWK`` or a
-``cryptography`` key object, and re-parses it on every call. Here PEM and secrets are parsed
-by the Rust core once and kept in a small bounded cache; ``cryptography`` objects are read
-through their DER serialization and cached by identity. A ``jwtkit.Key`` or ``KeySet`` is used
+PyJWT takes a key as a secret (``str``/``bytes``), PEM text, an OpenSSH public key line, a
+``PyJWK`` or a ``cryptography`` key object, and re-parses it on every call. Here PEM, SSH lines
+and secrets are parsed by the Rust core once and kept in a small bounded cache (the core also
+decides which text is an SSH line); ``cryptography`` objects are read through their DER
+serialization and cached by identity. A ``jwtkit.Key`` or ``KeySet`` is used
 as it is: the fastest path.
 """
 
@@ -15,7 +16,7 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Union
 
-from ._native import Key, KeySet, unverified_header
+from ._native import MIN_SECRET_LEN, Key, KeySet, unverified_header
 from .algorithms import HMAC_ALGORITHMS
 from .exceptions import (
     InvalidAlgorithmError,
@@ -27,13 +28,8 @@ from .warnings import InsecureKeyLengthWarning
 
 Verifying = Union[Key, KeySet]
 
-#: The shortest secret RFC 7518 §3.2 accepts for each HMAC algorithm: the hash's length.
-_MIN_SECRET = {"HS256": 32, "HS384": 48, "HS512": 64}
-_HASH_NAME = {"HS256": "SHA256", "HS384": "SHA384", "HS512": "SHA512"}
-
 #: Texts longer than this are parsed on every call rather than cached.
 _CACHEABLE_LEN = 16 * 1024
-_SSH_PREFIXES = (b"ssh-ed25519", b"ssh-rsa", b"ecdsa-sha2-nistp256", b"ecdsa-sha2-nistp384")
 
 
 def _to_bytes(value: Union[str, bytes]) -> bytes:
@@ -55,25 +51,14 @@ def _text_key(data: bytes) -> Key:
 def _parse_asymmetric(data: bytes) -> Key:
     if b"-----BEGIN" in data:
         return Key.from_pem(data)
-    if data.startswith(_SSH_PREFIXES):
-        return _ssh_key(data)
+    # Which text is an OpenSSH line is the core's call (the same test by which it refuses
+    # such text as an HMAC secret).
+    if Key.is_openssh_text(data):
+        try:
+            return Key.from_openssh(data)
+        except InvalidKeyError as err:
+            raise InvalidKeyError(f"Could not parse the provided public key: {err}") from None
     return Key.from_der(data)
-
-
-def _ssh_key(data: bytes) -> Key:
-    try:
-        from cryptography.hazmat.primitives.serialization import load_ssh_public_key
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise InvalidKeyError(
-            "SSH public keys are read through the `cryptography` package, which is not installed"
-        ) from None
-    from cryptography.exceptions import UnsupportedAlgorithm
-
-    try:
-        public = load_ssh_public_key(data)
-    except (ValueError, UnsupportedAlgorithm) as err:
-        raise InvalidKeyError(f"Could not parse the provided public key: {err}") from None
-    return _from_cryptography(public)
 
 
 def _from_cryptography(obj: Any) -> Key:
@@ -127,12 +112,13 @@ def _is_cryptography_key(obj: Any) -> bool:
 
 
 def _check_secret_length(secret: bytes, algorithm: str, enforce: bool) -> None:
-    minimum = _MIN_SECRET.get(algorithm, 32)
+    minimum = MIN_SECRET_LEN[algorithm]
     if len(secret) < minimum:
+        # PyJWT's words; the minimum is the hash's output length, so its name follows.
         message = (
             f"The HMAC key is {len(secret)} bytes long, which is below "
             f"the minimum recommended length of {minimum} bytes for "
-            f"{_HASH_NAME.get(algorithm, 'SHA256')}. See RFC 7518 Section 3.2."
+            f"SHA{minimum * 8}. See RFC 7518 Section 3.2."
         )
         if enforce:
             raise InvalidKeyError(message)
@@ -152,9 +138,9 @@ def _serves(data: bytes, algorithm: str, enforce: bool) -> bool:
     the error path, to tell a token's choice from the caller's broken key."""
     try:
         if algorithm in HMAC_ALGORITHMS:
-            if enforce and len(data) < _MIN_SECRET[algorithm]:
-                return False
-            key = Key.dangerous_from_short_secret(data)
+            # Enforced, the core's own length rules: 32 bytes to load, the hash's length
+            # for `algorithm` (``accepts``).
+            key = Key.from_secret(data) if enforce else Key.dangerous_from_short_secret(data)
         else:
             key = _parse_asymmetric(data)
     except PyJWTError:
@@ -195,7 +181,7 @@ def reusable(key: Any, algorithms: list[str]) -> bool:
     if kind is str or kind is bytes:
         hmac = [alg for alg in algorithms if alg in HMAC_ALGORITHMS]
         if len(hmac) == 1 and len(algorithms) == 1:
-            return len(_to_bytes(key)) >= _MIN_SECRET[hmac[0]]
+            return len(_to_bytes(key)) >= MIN_SECRET_LEN[hmac[0]]
         return not hmac and bool(algorithms)
     return _is_cryptography_key(key)
 

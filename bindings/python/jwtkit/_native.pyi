@@ -1,5 +1,5 @@
 # Hand-written stubs for the Rust extension `jwtkit._native`, checked by `mypy.stubtest`.
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any, Optional, Union, final
 
@@ -8,8 +8,10 @@ __all__ = [
     "DEFAULT_MAX_TOKEN_LEN",
     "Key",
     "KeySet",
+    "MIN_SECRET_LEN",
     "Validator",
     "__version__",
+    "jws_unverified",
     "jws_verify",
     "parse_json_object",
     "sign",
@@ -19,6 +21,8 @@ __all__ = [
 
 ALGORITHMS: tuple[str, ...]
 DEFAULT_MAX_TOKEN_LEN: int
+#: The shortest secret each HMAC algorithm allows (RFC 7518 §3.2), read-only.
+MIN_SECRET_LEN: Mapping[str, int]
 __version__: str
 
 _Text = Union[str, bytes]
@@ -43,6 +47,12 @@ class Key:
     def from_der(
         der: bytes, *, kid: Optional[str] = None, algorithm: Optional[str] = None
     ) -> Key: ...
+    @staticmethod
+    def from_openssh(
+        line: _Text, *, kid: Optional[str] = None, algorithm: Optional[str] = None
+    ) -> Key: ...
+    @staticmethod
+    def is_openssh_text(text: _Text) -> bool: ...
     @staticmethod
     def from_jwk(jwk: Union[_Text, dict[str, Any]], *, algorithm: Optional[str] = None) -> Key: ...
     @staticmethod
@@ -93,6 +103,7 @@ class Validator:
         verify_nbf: bool = True,
         verify_iat: bool = False,
         verify_aud: bool = True,
+        strict_audience: bool = False,
         max_token_len: Optional[int] = None,
         now: Optional[int] = None,
     ) -> Validator: ...
@@ -105,7 +116,8 @@ class Validator:
 def sign(header_json: bytes, payload: bytes, key: Key) -> str: ...
 def jws_verify(
     token: _Text, key: Union[Key, KeySet], algorithms: list[str], max_token_len: Optional[int] = None
-) -> tuple[dict[str, Any], bytes]: ...
+) -> tuple[dict[str, Any], bytes, bytes]: ...
+def jws_unverified(token: _Text) -> tuple[dict[str, Any], bytes, bytes]: ...
 def unverified_header(token: _Text) -> dict[str, Any]: ...
 def unverified_claims(token: _Text) -> dict[str, Any]: ...
 def parse_json_object(data: _Text) -> dict[str, Any]: ...

@@ -7,7 +7,7 @@ offered. ``none`` is absent on purpose: jwtkit never accepts unsecured tokens.
 
 from __future__ import annotations
 
-from ._native import ALGORITHMS
+from ._native import ALGORITHMS, MIN_SECRET_LEN
 
 __all__ = [
     "get_default_algorithms",
@@ -22,8 +22,8 @@ has_crypto = True
 #: Empty: no algorithm needs ``cryptography`` here.
 requires_cryptography: frozenset[str] = frozenset()
 
-#: The algorithms whose key is a shared secret.
-HMAC_ALGORITHMS: frozenset[str] = frozenset({"HS256", "HS384", "HS512"})
+#: The algorithms whose key is a shared secret: those the core gives a minimum secret length.
+HMAC_ALGORITHMS: frozenset[str] = frozenset(MIN_SECRET_LEN)
 
 
 def get_default_algorithms() -> dict[str, str]:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _keys
-from ._native import ALGORITHMS, DEFAULT_MAX_TOKEN_LEN, Key, jws_verify, sign, unverified_header
+from ._native import (
+    ALGORITHMS,
+    DEFAULT_MAX_TOKEN_LEN,
+    Key,
+    jws_unverified,
+    jws_verify,
+    sign,
+    unverified_header,
+)
 from .exceptions import DecodeError, InvalidTokenError
 from .warnings import _warn_unsupported_kwargs
 
@@ -30,13 +37,6 @@ _KNOWN = frozenset(ALGORITHMS)
 
 def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64decode(segment: str, name: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError) as err:
-        raise DecodeError(f"Invalid {name} padding") from err
 
 
 def _as_text(jwt: Any) -> str:
@@ -206,15 +206,13 @@ class PyJWS:
             verifier = _keys.verifying_key(
                 key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
             )
-            header, payload = jws_verify(token, verifier, allowed, DEFAULT_MAX_TOKEN_LEN)
+            header, payload, signature = jws_verify(
+                token, verifier, allowed, DEFAULT_MAX_TOKEN_LEN
+            )
         else:
-            header = unverified_header(token)
-            payload = _b64decode(_split(token)[1], "payload")
-        return {
-            "payload": payload,
-            "header": header,
-            "signature": _b64decode(_split(token)[2], "crypto"),
-        }
+            # Every segment decoded by the core, as strictly as on the verify path.
+            header, payload, signature = jws_unverified(token)
+        return {"payload": payload, "header": header, "signature": signature}
 
     def decode_complete(
         self,

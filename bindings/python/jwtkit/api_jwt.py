@@ -25,7 +25,6 @@ from .api_jws import (
     _jws_global_obj,
     _require_algorithms,
 )
-from .exceptions import InvalidAudienceError
 from .warnings import _warn_unsupported_kwargs
 
 if TYPE_CHECKING:
@@ -148,7 +147,8 @@ class PyJWT:
             raise TypeError('Issuer param must be "str" or "Container[str]"')
         # An expected audience, issuer or subject is always checked: `verify_aud`,
         # `verify_iss` and `verify_sub` only decide about tokens when none is configured
-        # (PyJWT skips a configured value when its option is off).
+        # (PyJWT skips a configured value when its option is off). `strict_aud` is the core's
+        # strict audience rule, with PyJWT's words.
         return Validator(
             algorithms,
             audience=audience,
@@ -160,6 +160,7 @@ class PyJWT:
             verify_nbf=options["verify_nbf"],
             verify_iat=options["verify_iat"],
             verify_aud=options["verify_aud"],
+            strict_audience=bool(options.get("strict_aud", False)),
         )
 
     def decode_complete(
@@ -226,7 +227,7 @@ class PyJWT:
             verifier = _keys.verifying_key(
                 key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
             )
-            if options is None and not merged.get("strict_aud", False):
+            if options is None:
                 self._plan(key, algorithms, audience, issuer, subject, leeway, allowed, validator, verifier)
             decoded: Any = (
                 validator.decode_complete(token, verifier)
@@ -255,8 +256,6 @@ class PyJWT:
             )
             if complete:
                 decoded["payload"] = payload
-        if merged.get("strict_aud", False) and audience is not None:
-            _check_strict_audience(decoded["payload"] if complete else decoded, audience)
         return decoded
 
     def _plan(
@@ -354,18 +353,6 @@ class PyJWT:
                 audience, issuer, subject, leeway, complete=False,
             ),
         )
-
-
-def _check_strict_audience(payload: dict[str, Any], audience: Union[str, Iterable[str]]) -> None:
-    """PyJWT's `strict_aud`: one expected audience, and the token's `aud` that very string
-    (the core has already checked that they match)."""
-    if not isinstance(audience, str):
-        raise InvalidAudienceError("Invalid audience (strict)")
-    claim = payload.get("aud")
-    if not isinstance(claim, str):
-        raise InvalidAudienceError("Invalid claim format in token (strict)")
-    if claim != audience:
-        raise InvalidAudienceError("Audience doesn't match (strict)")
 
 
 _jwt_global_obj = PyJWT()

@@ -338,9 +338,9 @@ class PyJWKClient:
 
     @staticmethod
     def _signing_keys(jwk_set: PyJWKSet) -> list[PyJWK]:
-        signing_keys = [
-            key for key in jwk_set.keys if key.public_key_use in ["sig", None] and key.key_id
-        ]
+        # The set holds only keys the core can sign or verify with (a `use` other than "sig"
+        # is skipped there); PyJWT also requires a `kid`.
+        signing_keys = [key for key in jwk_set.keys if key.key_id]
         if not signing_keys:
             raise PyJWKClientError("The JWKS endpoint did not contain any signing keys")
         return signing_keys

@@ -17,8 +17,24 @@ pub(crate) struct Context<'a> {
     pub(crate) token: Option<&'a str>,
     /// The allow-list of the call, if any.
     pub(crate) algorithms: &'a [Algorithm],
-    /// Whether the caller expected an audience.
-    pub(crate) audience_expected: bool,
+    /// What the caller expected of the token's `aud`.
+    pub(crate) audience: Audience,
+}
+
+/// What a validator expects of `aud`, which decides PyJWT's words for an audience the core
+/// refused.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Audience {
+    /// No audience is configured.
+    #[default]
+    None,
+    /// One of a list of audiences.
+    Expected,
+    /// PyJWT's `strict_aud`: `aud` must be the one expected string.
+    Strict,
+    /// `strict_aud` with an expected audience that is not one string, which no token
+    /// satisfies (PyJWT: "Invalid audience (strict)").
+    StrictNotOneString,
 }
 
 impl<'a> Context<'a> {
@@ -56,6 +72,13 @@ const KID_NOT_A_STRING: &str = r#"header member "kid" is not a string"#;
 
 /// Maps a jwtkit error onto PyJWT's class and message.
 pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
+    // PyJWT's words for a segment that is not base64url (code and PyJWT's own tests look for
+    // them), matched on the core's message as the `kid` one below is.
+    if let Error::Malformed(message) = &err {
+        if let Some(part) = segment_encoding(message) {
+            return raise(py, "DecodeError", format!("Invalid {part} padding"));
+        }
+    }
     let (name, message) = match &err {
         Error::Malformed(_) if ctx.token.is_some_and(|t| t.matches('.').count() < 2) => {
             ("DecodeError", "Not enough segments".to_owned())
@@ -89,10 +112,7 @@ pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
             "The token is not yet valid (iat)".to_owned(),
         ),
         Error::InvalidIssuer(_) => ("InvalidIssuerError", "Invalid issuer".to_owned()),
-        Error::InvalidAudience(_) if ctx.audience_expected => {
-            ("InvalidAudienceError", "Audience doesn't match".to_owned())
-        }
-        Error::InvalidAudience(_) => ("InvalidAudienceError", "Invalid audience".to_owned()),
+        Error::InvalidAudience(_) => ("InvalidAudienceError", audience_message(ctx).to_owned()),
         Error::InvalidSubject(_) => ("InvalidSubjectError", "Invalid subject".to_owned()),
         Error::InvalidType(_) => ("InvalidTypeError", err.to_string()),
         Error::MissingClaim(claim) => ("MissingRequiredClaimError", claim.clone()),
@@ -106,6 +126,38 @@ pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
         _ => ("InvalidKeyError", err.to_string()),
     };
     raise(py, name, message)
+}
+
+/// The segment a core message says is not strict base64url, as PyJWT names it ("header",
+/// "payload", "crypto" for the signature).
+fn segment_encoding(message: &str) -> Option<&'static str> {
+    let (part, _) = message.split_once(" is not strict base64url")?;
+    match part {
+        "header" => Some("header"),
+        "payload" => Some("payload"),
+        "signature" => Some("crypto"),
+        _ => None,
+    }
+}
+
+/// PyJWT's message for an audience the core refused, by what the caller expected and, under
+/// `strict_aud`, whether the token's `aud` is an array (read only on the error path; the
+/// verdict is the core's).
+fn audience_message(ctx: &Context<'_>) -> &'static str {
+    match ctx.audience {
+        Audience::None => "Invalid audience",
+        Audience::Expected => "Audience doesn't match",
+        Audience::StrictNotOneString => "Invalid audience (strict)",
+        Audience::Strict if aud_is_array(ctx.token) => "Invalid claim format in token (strict)",
+        Audience::Strict => "Audience doesn't match (strict)",
+    }
+}
+
+/// Whether the token's `aud` claim is a JSON array.
+fn aud_is_array(token: Option<&str>) -> bool {
+    token
+        .and_then(|token| jwt_crypto::dangerous::decode_claims_json_unverified(token).ok())
+        .is_some_and(|claims| claims.get("aud").is_some_and(serde_json::Value::is_array))
 }
 
 /// Whether the token's `alg` is unknown or not in the call's allow-list (PyJWT's "not

@@ -102,6 +102,34 @@ impl PyKey {
         finish(py, Key::from_der(der), kid, algorithm)
     }
 
+    /// One public key from an OpenSSH line, as a `.pub` file or `authorized_keys` holds it
+    /// (`ssh-ed25519 AAAA... comment`): `ssh-ed25519`, `ecdsa-sha2-nistp256`,
+    /// `ecdsa-sha2-nistp384` or `ssh-rsa`. Certificates, other key types and keys the other
+    /// loaders would refuse (RSA under 2048 bits) are refused.
+    #[staticmethod]
+    #[pyo3(signature = (line, *, kid=None, algorithm=None))]
+    fn from_openssh(
+        py: Python<'_>,
+        line: &Bound<'_, PyAny>,
+        kid: Option<String>,
+        algorithm: Option<&str>,
+    ) -> PyResult<Self> {
+        let text = convert::text(line, "OpenSSH key")?;
+        finish(py, Key::from_openssh(&text), kid, algorithm)
+    }
+
+    /// Whether `text` (str or bytes) is an OpenSSH public key or certificate line in any
+    /// spelling `sshd` accepts: the core's one test, by which `from_secret` refuses such text
+    /// and key text should go to `from_openssh`.
+    #[staticmethod]
+    fn is_openssh_text(text: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if let Ok(bytes) = text.cast::<PyBytes>() {
+            return Ok(Key::is_openssh_text(bytes.as_bytes()));
+        }
+        let text = convert::text(text, "OpenSSH key")?;
+        Ok(Key::is_openssh_text(text.as_bytes()))
+    }
+
     /// One key from a JWK, as JSON text or a dict. The JWK's `kid`, `alg`, `use` and
     /// `key_ops` are honoured; `algorithm` binds the key further.
     #[staticmethod]

@@ -42,7 +42,8 @@ fn sign(
     .map_err(|err| errors::to_py(py, err, &Context::default()))
 }
 
-/// Verifies a compact JWS over any payload: returns `(header, payload bytes)`.
+/// Verifies a compact JWS over any payload: returns `(header, payload bytes, signature
+/// bytes)`.
 #[pyfunction]
 #[pyo3(signature = (token, key, algorithms, max_token_len=None))]
 fn jws_verify<'py>(
@@ -59,28 +60,50 @@ fn jws_verify<'py>(
         .collect::<PyResult<Vec<Algorithm>>>()?;
     let source = Source::extract(key)?;
     let keys = source.keys();
+    let max_len = max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN);
     let verified = key::run(py, source.is_slow(), || {
-        jwt_crypto::jws::verify(
-            &token,
-            &algorithms,
-            keys,
-            max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
-        )
+        jwt_crypto::jws::verify(&token, &algorithms, keys, max_len)
     })
     .map_err(|err| {
         let ctx = Context {
             token: Some(&token),
             algorithms: &algorithms,
-            audience_expected: false,
+            ..Context::default()
         };
         errors::to_py(py, err, &ctx)
     })?;
-    let payload = PyBytes::new(py, &verified.payload).into_any();
+    // The header and signature as the core reads them (the verify path decoded every segment
+    // the same strict way).
+    let jws = jwt_crypto::dangerous::decode_jws_unverified(&token, max_len)
+        .map_err(|err| errors::to_py(py, err, &Context::token(&token)))?;
     PyTuple::new(
         py,
         [
-            unverified_header(py, token.as_ref().into_pyobject(py)?.as_any())?.into_any(),
-            payload,
+            convert::map_to_py(py, &jws.header)?.into_any(),
+            PyBytes::new(py, &verified.payload).into_any(),
+            PyBytes::new(py, &jws.signature).into_any(),
+        ],
+    )
+}
+
+/// DANGEROUS: the `(header, payload bytes, signature bytes)` of a compact JWS with **no
+/// signature check** (PyJWT's `verify_signature=False`): every segment strict base64url as on
+/// the verify path, the header a JSON object (any `alg`, even `none`, whose `kid` if any is a
+/// string).
+#[pyfunction]
+fn jws_unverified<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let token = convert::token(token)?;
+    let jws = jwt_crypto::dangerous::decode_jws_unverified(&token, DEFAULT_MAX_TOKEN_LEN)
+        .map_err(|err| errors::to_py(py, err, &Context::token(&token)))?;
+    PyTuple::new(
+        py,
+        [
+            convert::map_to_py(py, &jws.header)?.into_any(),
+            PyBytes::new(py, &jws.payload).into_any(),
+            PyBytes::new(py, &jws.signature).into_any(),
         ],
     )
 }
@@ -141,12 +164,22 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyValidator>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(jws_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(jws_unverified, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_claims, m)?)?;
     m.add_function(wrap_pyfunction!(parse_json_object, m)?)?;
     let names: Vec<&str> = Algorithm::ALL.iter().map(|alg| alg.as_str()).collect();
     m.add("ALGORITHMS", PyTuple::new(m.py(), names)?)?;
     m.add("DEFAULT_MAX_TOKEN_LEN", DEFAULT_MAX_TOKEN_LEN)?;
+    // The shortest secret each HMAC algorithm allows (RFC 7518 §3.2), read-only.
+    let min_secret = PyDict::new(m.py());
+    for alg in Algorithm::ALL {
+        if let Some(len) = alg.min_secret_len() {
+            min_secret.set_item(alg.as_str(), len)?;
+        }
+    }
+    let read_only = m.py().import("types")?.getattr("MappingProxyType")?;
+    m.add("MIN_SECRET_LEN", read_only.call1((min_secret,))?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_crypto::{Algorithm, DEFAULT_MAX_TOKEN_LEN, Validation};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -12,7 +10,7 @@ use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::{Map, Value};
 
 use crate::convert;
-use crate::errors::{self, Context};
+use crate::errors::{self, Audience, Context};
 use crate::key::{self, Source};
 
 /// How tokens are judged beyond their signature. Immutable; share one across threads.
@@ -21,7 +19,7 @@ use crate::key::{self, Source};
 pub(crate) struct PyValidator {
     validation: Validation,
     algorithms: Vec<Algorithm>,
-    audience_expected: bool,
+    audience: Audience,
 }
 
 /// Strings from `str` (one) or any iterable of `str`.
@@ -32,6 +30,23 @@ fn strings(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     obj.try_iter()?
         .map(|item| item?.extract::<String>())
         .collect()
+}
+
+/// What `audience` and `strict_audience` ask of a token's `aud` (which also picks PyJWT's
+/// messages), and the audiences expected.
+fn audience_rule(
+    audience: Option<&Bound<'_, PyAny>>,
+    strict: bool,
+) -> PyResult<(Audience, Vec<String>)> {
+    let Some(audience) = audience else {
+        return Ok((Audience::None, Vec::new()));
+    };
+    let kind = match (strict, audience.is_instance_of::<PyString>()) {
+        (false, _) => Audience::Expected,
+        (true, true) => Audience::Strict,
+        (true, false) => Audience::StrictNotOneString,
+    };
+    Ok((kind, strings(audience)?))
 }
 
 /// Seconds from an `int`, a `float` or a `datetime.timedelta`; never negative.
@@ -50,7 +65,7 @@ impl PyValidator {
         Context {
             token: Some(token),
             algorithms: &self.algorithms,
-            audience_expected: self.audience_expected,
+            audience: self.audience,
         }
     }
 
@@ -88,11 +103,14 @@ impl PyValidator {
     /// required claim that is `null` is missing. A configured `audience` (any list, even an
     /// empty one, which no token satisfies), `issuer` or `subject` is always checked:
     /// `verify_aud=False` only lets tokens carry any `aud` when no audience is configured.
+    /// `strict_audience` (PyJWT's `strict_aud`) takes `audience` as one string that the
+    /// token's `aud` must be, not an array holding it; with an `audience` that is not one
+    /// string it refuses every token that has an `aud`, as PyJWT does.
     #[new]
     #[pyo3(signature = (
         algorithms, *, audience=None, issuer=None, subject=None, leeway=None, require=None,
         typ=None, verify_exp=true, verify_nbf=true, verify_iat=false, verify_aud=true,
-        max_token_len=None, now=None
+        strict_audience=false, max_token_len=None, now=None
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments, each with a default
     fn new(
@@ -108,6 +126,7 @@ impl PyValidator {
         verify_nbf: bool,
         verify_iat: bool,
         verify_aud: bool,
+        strict_audience: bool,
         max_token_len: Option<usize>,
         now: Option<i64>,
     ) -> PyResult<Self> {
@@ -115,7 +134,7 @@ impl PyValidator {
             .iter()
             .map(|name| key::algorithm(py, name))
             .collect::<PyResult<Vec<_>>>()?;
-        let audiences = audience.map(strings).transpose()?;
+        let (audience, audiences) = audience_rule(audience, strict_audience)?;
         let issuers = issuer.map(strings).transpose()?;
         let leeway = leeway.map(seconds).transpose()?;
         let required = require.map(strings).transpose()?;
@@ -125,9 +144,16 @@ impl PyValidator {
                 .validate_nbf(verify_nbf)
                 .validate_iat(verify_iat)
                 .validate_aud(verify_aud);
-            if let Some(audiences) = &audiences {
-                v = v.audience(audiences.iter().cloned());
-            }
+            v = match (audience, audiences.as_slice()) {
+                (Audience::None, _) => v,
+                (Audience::Expected, _) => v.audience(audiences.iter().cloned()),
+                (Audience::Strict, [one]) => v.audience_strict(one.clone()),
+                // PyJWT's `strict_aud` with an audience that is not one string: an empty
+                // list, which no token satisfies (one without `aud` still misses it).
+                (Audience::Strict | Audience::StrictNotOneString, _) => {
+                    v.audience(Vec::<String>::new())
+                }
+            };
             if let Some(issuers) = &issuers {
                 v = v.issuer(issuers.iter().cloned());
             }
@@ -150,11 +176,10 @@ impl PyValidator {
         if let Some(typ) = typ {
             validation = validation.typ(typ);
         }
-        let audience_expected = audiences.is_some();
         Ok(PyValidator {
             validation,
             algorithms,
-            audience_expected,
+            audience,
         })
     }
 
@@ -185,7 +210,12 @@ impl PyValidator {
     ) -> PyResult<Bound<'py, PyDict>> {
         let token = convert::token(token)?;
         let claims = self.verify(py, &token, key)?;
-        complete(py, &token, claims_to_py(py, &claims)?)
+        complete(
+            py,
+            &token,
+            self.validation.token_len_limit(),
+            claims_to_py(py, &claims)?,
+        )
     }
 
     /// DANGEROUS: the claims of `token` checked against this validator's claim rules with
@@ -219,18 +249,16 @@ impl PyValidator {
 pub(crate) fn complete<'py>(
     py: Python<'py>,
     token: &str,
+    max_len: usize,
     payload: Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let ctx = Context::token(token);
-    let header = jwt_crypto::dangerous::decode_header_json_unverified(token)
-        .map_err(|err| errors::to_py(py, err, &ctx))?;
-    let signature = token
-        .rsplit_once('.')
-        .and_then(|(_, sig)| URL_SAFE_NO_PAD.decode(sig).ok())
-        .unwrap_or_default();
+    // The header and signature as the core reads them, strictly (the token has passed the
+    // verify path, which decodes every segment the same way).
+    let jws = jwt_crypto::dangerous::decode_jws_unverified(token, max_len)
+        .map_err(|err| errors::to_py(py, err, &Context::token(token)))?;
     let out = PyDict::new(py);
-    out.set_item("header", convert::map_to_py(py, &header)?)?;
+    out.set_item("header", convert::map_to_py(py, &jws.header)?)?;
     out.set_item("payload", payload)?;
-    out.set_item("signature", PyBytes::new(py, &signature))?;
+    out.set_item("signature", PyBytes::new(py, &jws.signature))?;
     Ok(out)
 }

@@ -105,6 +105,27 @@ def test_fetches_caches_and_picks_the_signing_key(server: tuple[Server, str]) ->
     assert len(client.get_signing_keys()) == 2
 
 
+def test_signing_keys_are_the_cores_usable_keys_with_a_kid(server: tuple[Server, str]) -> None:
+    # The client has no `use` filter of its own: the core skips a key whose `use` is not "sig"
+    # when the set loads; the client keeps PyJWT's requirement of a `kid`.
+    state, url = server
+    sig = {**jwtkit.Key.generate("ES256", kid="sig").to_public_jwk(), "use": "sig"}
+    plain = jwtkit.Key.generate("EdDSA", kid="plain").to_public_jwk()
+    enc = {**jwtkit.Key.generate("ES256", kid="enc").to_public_jwk(), "use": "enc"}
+    shouting = {**jwtkit.Key.generate("ES256", kid="SIG").to_public_jwk(), "use": "SIG"}
+    anonymous = jwtkit.Key.generate("ES384").to_public_jwk()
+    state.jwks = {"keys": [sig, plain, enc, shouting, anonymous]}
+    client = jwtkit.PyJWKClient(url)
+    assert [key.key_id for key in client.get_signing_keys()] == ["sig", "plain"]
+    assert [kid for _, kid, _ in client.get_jwk_set().skipped] == ["enc", "SIG"]
+    for kid in ("enc", "SIG"):
+        with pytest.raises(jwtkit.PyJWKClientKeyNotFoundError):
+            client.get_signing_key(kid)
+    state.jwks = {"keys": [enc, anonymous]}
+    with pytest.raises(jwtkit.PyJWKClientError, match="did not contain any signing keys"):
+        jwtkit.PyJWKClient(url).get_signing_keys()
+
+
 def test_unknown_kid_refreshes_once_then_fails(server: tuple[Server, str]) -> None:
     state, url = server
     state.jwks = {"keys": [jwtkit.Key.generate("ES256", kid="k1").to_public_jwk()]}

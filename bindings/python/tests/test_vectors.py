@@ -129,7 +129,7 @@ def run(case: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
         v = case["validation"]
         token = token_of(case["token"])
         if "max_token_len" in v:
-            _, payload = _native.jws_verify(token, key, v["algorithms"], v["max_token_len"])
+            _, payload, _ = _native.jws_verify(token, key, v["algorithms"], v["max_token_len"])
         else:
             payload = jwtkit.PyJWS().decode(token, key, algorithms=v["algorithms"])
         return {"ok": True, "payload_b64u": base64.urlsafe_b64encode(payload).rstrip(b"=").decode()}

@@ -29,7 +29,12 @@ pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
 pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(segments.signature)?;
-    let header = base64url::decode(segments.header, "header")?;
+    header_json(segments.header)
+}
+
+/// A header segment as a JSON object with unique member names and a well-typed `kid`.
+fn header_json(segment: &str) -> Result<Map<String, Value>, Error> {
+    let header = base64url::decode(segment, "header")?;
     let header = json::parse_unique_object(&header)
         .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))?;
     header::check_kid_value(header.get("kid"))?;
@@ -77,13 +82,14 @@ pub struct UnverifiedJws {
 /// strictly as the verify path decodes it, so no token reads differently here and there.
 ///
 /// # Errors
-/// [`Error::Malformed`] for anything but three strict base64url segments under the size
-/// limit with a header that is a JSON object (whose `kid`, if any, is a string), and
+/// [`Error::Malformed`] for anything but three strict base64url segments within `max_len`
+/// bytes (pass [`DEFAULT_MAX_TOKEN_LEN`], or the limit the token was verified under) with a
+/// header that is a JSON object (whose `kid`, if any, is a string), and
 /// [`Error::Unsupported`] for a JWE.
-pub fn decode_jws_unverified(token: &str) -> Result<UnverifiedJws, Error> {
-    let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
+pub fn decode_jws_unverified(token: &str, max_len: usize) -> Result<UnverifiedJws, Error> {
+    let segments = Segments::split(token, max_len)?;
     let signature = base64url::decode(segments.signature, "signature")?;
-    let header = decode_header_json_unverified(token)?;
+    let header = header_json(segments.header)?;
     let payload = base64url::decode(segments.payload, "payload")?;
     Ok(UnverifiedJws {
         header,

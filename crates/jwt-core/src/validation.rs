@@ -288,12 +288,13 @@ impl Validation {
             }
         }
         if self.validate_aud || self.audiences.is_some() {
-            self.check_audience(claims.aud.as_deref())?;
+            // Strict: the form is judged before the value, as PyJWT does.
             if self.strict_audience && claims.aud_is_array {
                 return Err(Error::InvalidAudience(
                     "the token's aud is an array; one string is expected (strict)".to_owned(),
                 ));
             }
+            self.check_audience(claims.aud.as_deref())?;
         }
         if let Some(expected) = &self.subject {
             match &claims.sub {
