@@ -19,6 +19,8 @@ struct Handles {
     set: *const jwtkit_keyset,
     /// One private key per family but RSA, to re-sign fuzzed tokens.
     signers: Vec<*const jwtkit_key>,
+    /// A key source holding the vectors' `service-jwks`, as a rotating service holds it.
+    source: *const jwtkit_key_source,
 }
 
 // SAFETY: libjwtkit documents keys, key sets and validators as immutable and shareable across
@@ -133,7 +135,14 @@ static HANDLES: LazyLock<Handles> = LazyLock::new(|| {
         "keyset_from_jwks",
     );
     let ed25519: serde_json::Value = serde_json::from_str(crate::ALGORITHMS).unwrap();
+    let mut source = ptr::null();
+    // SAFETY: a live set and a writable out-pointer.
+    ok(
+        unsafe { jwtkit_key_source_new_keyset(set, &mut source) },
+        "key_source_new_keyset",
+    );
     Handles {
+        source,
         validators: [validator(false), validator(true)],
         hmac: key_from_secret(&secret("hmac-32")),
         set,
@@ -238,6 +247,20 @@ pub fn c_abi(data: &[u8]) {
     // The token as it arrives: with a key, with a set, at the JWS layer, and inspected.
     verify(validator, Some(h.hmac), None, data);
     verify(validator, None, Some(h.set), data);
+    verify_objects(validator, h.source, data);
+    // SAFETY: readable bytes and a writable out-pointer.
+    let mut header: *const jwtkit_object = ptr::null();
+    let status = unsafe {
+        jwtkit_decode_header_unverified_object(data.as_ptr().cast(), data.len(), &mut header)
+    };
+    check_status(status);
+    assert_eq!(status == JWTKIT_OK, !header.is_null());
+    if !header.is_null() {
+        read_members(header);
+    }
+    // SAFETY: NULL or a live object, freed once.
+    unsafe { jwtkit_object_free(header) };
+    build_claims(data);
     let mut payload: *mut u8 = ptr::null_mut();
     let mut payload_len = 0usize;
     // SAFETY: live handles, readable bytes, writable out-pointers.
@@ -336,8 +359,9 @@ fn split(data: &[u8]) -> Option<(CString, Vec<u8>)> {
 
 fn load_keys(data: &[u8]) {
     type Loader = unsafe extern "C" fn(*const u8, usize, *mut *const jwtkit_key) -> jwtkit_status;
-    let loaders: [Loader; 4] = [
+    let loaders: [Loader; 5] = [
         jwtkit_key_from_pem,
+        jwtkit_key_from_openssh,
         jwtkit_key_from_der,
         jwtkit_key_from_secret,
         jwtkit_key_from_short_secret_dangerous,
@@ -405,5 +429,148 @@ fn check_skipped(set: *const jwtkit_keyset) {
         }
         // SAFETY: NULL or a string from jwtkit, freed once.
         unsafe { jwtkit_string_free(reason) };
+    }
+}
+
+/// `jwtkit_verify_claims_with_source` on `token`: the outputs are written exactly on success,
+/// and every member a token chose reads as a value, absent or the wrong type, never worse.
+fn verify_objects(
+    validator: *const jwtkit_validator,
+    source: *const jwtkit_key_source,
+    token: &[u8],
+) {
+    let mut claims: *const jwtkit_object = ptr::null();
+    let mut header: *const jwtkit_object = ptr::null();
+    // SAFETY: live handles, readable bytes, writable out-pointers.
+    let status = unsafe {
+        jwtkit_verify_claims_with_source(
+            validator,
+            source,
+            token.as_ptr().cast(),
+            token.len(),
+            &mut claims,
+            &mut header,
+        )
+    };
+    check_status(status);
+    assert_eq!(status == JWTKIT_OK, !claims.is_null());
+    assert_eq!(status == JWTKIT_OK, !header.is_null());
+    for object in [claims, header] {
+        if !object.is_null() {
+            read_members(object);
+        }
+        // SAFETY: NULL or a live object, freed once.
+        unsafe { jwtkit_object_free(object) };
+    }
+}
+
+/// Every getter on the members a token usually has: a value, `JWTKIT_ERR_MISSING_CLAIM` or
+/// `JWTKIT_ERR_CLAIM_TYPE`, and never an output written on failure.
+fn read_members(object: *const jwtkit_object) {
+    // `untouched`: the output still holds its sentinel, as it must after a failure.
+    let read = |status: jwtkit_status, untouched: bool| {
+        assert!(
+            matches!(
+                status,
+                JWTKIT_OK | JWTKIT_ERR_MISSING_CLAIM | JWTKIT_ERR_CLAIM_TYPE
+            ),
+            "a member read gave {status}: {}",
+            last_error()
+        );
+        assert!(
+            status == JWTKIT_OK || untouched,
+            "an output written on failure"
+        );
+    };
+    for name in [c"sub", c"exp", c"aud", c"roles", c"kid", c"alg", c"admin"] {
+        let name = name.as_ptr();
+        let (mut text, mut len) = (ptr::null::<c_char>(), usize::MAX);
+        let (mut int, mut float, mut flag) = (i64::MIN, f64::NAN, -1);
+        let mut json: *mut c_char = ptr::null_mut();
+        // SAFETY: a live object, a NUL-terminated name and writable out-pointers, for each.
+        unsafe {
+            let status = jwtkit_object_get_string(object, name, &mut text, &mut len);
+            read(status, text.is_null() && len == usize::MAX);
+            assert!(status != JWTKIT_OK || !text.is_null());
+            read(
+                jwtkit_object_get_i64(object, name, &mut int),
+                int == i64::MIN,
+            );
+            read(
+                jwtkit_object_get_double(object, name, &mut float),
+                float.is_nan(),
+            );
+            read(jwtkit_object_get_bool(object, name, &mut flag), flag == -1);
+            let mut count = usize::MAX;
+            let status = jwtkit_object_get_string_array_len(object, name, &mut count);
+            read(status, count == usize::MAX);
+            if status == JWTKIT_OK {
+                for index in 0..=count {
+                    let mut item = ptr::null::<c_char>();
+                    let status =
+                        jwtkit_object_get_string_array_at(object, name, index, &mut item, &mut len);
+                    assert_eq!(status == JWTKIT_OK, index < count);
+                    assert_eq!(!item.is_null(), index < count);
+                }
+            }
+            flag = -1;
+            read(
+                jwtkit_object_contains_string(object, name, c"api".as_ptr(), 3, &mut flag),
+                flag == -1,
+            );
+            let status = jwtkit_object_get_json(object, name, &mut json);
+            read(status, json.is_null());
+            assert!(status != JWTKIT_OK || !json.is_null());
+            jwtkit_string_free(json);
+        }
+    }
+}
+
+/// The input as values for the claims builder: any bytes are taken as a string or refused as
+/// the caller's mistake, and what is set is issued.
+fn build_claims(data: &[u8]) {
+    let mut claims: *mut jwtkit_claims = ptr::null_mut();
+    // SAFETY: a writable out-pointer.
+    ok(unsafe { jwtkit_claims_new(&mut claims) }, "claims_new");
+    // SAFETY: a live builder, NUL-terminated names, readable bytes, for each call.
+    unsafe {
+        check_loader_status(jwtkit_claims_set_string(
+            claims,
+            c"name".as_ptr(),
+            data.as_ptr().cast(),
+            data.len(),
+        ));
+        check_loader_status(jwtkit_claims_set_json(
+            claims,
+            c"extra".as_ptr(),
+            data.as_ptr().cast(),
+            data.len(),
+        ));
+        ok(jwtkit_claims_set_exp_in(claims, 600), "set_exp_in");
+        let mut token: *mut c_char = ptr::null_mut();
+        let status = jwtkit_encode_claims(
+            HANDLES.signers[0],
+            JWTKIT_ALG_HS512,
+            ptr::null(),
+            claims,
+            &mut token,
+        );
+        ok(status, "encode_claims");
+        jwtkit_string_free(token);
+        jwtkit_claims_free(claims);
+    }
+    let mut object: *const jwtkit_object = ptr::null();
+    // SAFETY: readable bytes and a writable out-pointer.
+    let status = unsafe { jwtkit_object_from_json(data.as_ptr().cast(), data.len(), &mut object) };
+    check_loader_status(status);
+    if !object.is_null() {
+        read_members(object);
+    }
+    // SAFETY: NULL or a live object, freed once.
+    unsafe { jwtkit_object_free(object) };
+    if let Ok(name) = CString::new(data) {
+        let mut alg = 0;
+        // SAFETY: a NUL-terminated name and a writable out-pointer.
+        check_loader_status(unsafe { jwtkit_alg_from_name(name.as_ptr(), &mut alg) });
     }
 }

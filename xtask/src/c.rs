@@ -43,6 +43,7 @@ pub fn build(prefix: &Path) -> Result<(), String> {
                 .map(|(_, libs)| libs.trim().to_owned())
         })
         .ok_or("rustc did not print native-static-libs")?;
+    let native_libs = libs_private(&native_libs);
 
     let release = workspace_root().join("target/release");
     let (include, lib) = (prefix.join("include"), prefix.join("lib"));
@@ -92,6 +93,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build(&prefix)
 }
 
+/// `Libs.private` from rustc's native-static-libs, less `-lgcc_s`: the shared unwinder has no
+/// static archive, so with it `cc -static` fails. The C compiler driver links the unwinder
+/// that fits the link itself (`libgcc_s` for a dynamic program, `libgcc_eh` for `-static`).
+fn libs_private(native_libs: &str) -> String {
+    native_libs
+        .split_whitespace()
+        .filter(|flag| *flag != "-lgcc_s")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn copy(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::copy(from, to)
         .map(|_| ())
@@ -121,4 +133,15 @@ pub fn pkg_config(prefix: &Path, args: &[&str]) -> Result<Vec<String>, String> {
         .split_whitespace()
         .map(str::to_owned)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_static_link_needs_no_shared_unwinder() {
+        assert_eq!(
+            super::libs_private("-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"),
+            "-lutil -lrt -lpthread -lm -ldl -lc"
+        );
+    }
 }

@@ -135,6 +135,22 @@ pub fn run() -> Result<(), String> {
             return Err(format!("a service accepted the {label} token"));
         }
     }
+    banner("6. A C login + orders service, no JSON library: issues, verifies, rotates its keys");
+    let service = dir.join("login_orders");
+    let example = root.join("bindings/c/examples/login_orders.c");
+    compile("cc", &[example], &service, Link::Dynamic, &prefix, &C_FLAGS)?;
+    let next = dir.join("next.pem");
+    let _ = std::fs::remove_file(&next);
+    run_tool(
+        Command::new(&jwtkit)
+            .args(["keygen", "p384", "--out"])
+            .arg(&next),
+    )?;
+    let answers = run_tool(Command::new(&service).arg(&private).arg(&next))?;
+    for line in answers.lines() {
+        println!("   {line}");
+    }
+
     println!(
         "\nEvery layer agreed: one verified token, three refusals each. (files in target/demo)"
     );

@@ -22,7 +22,35 @@ pub fn generate() -> Result<Vec<u8>, String> {
         .map_err(|err| format!("cbindgen: {err}"))?;
     let mut header = Vec::new();
     bindings.write(&mut header);
-    Ok(header)
+    let header = String::from_utf8(header).map_err(|err| format!("cbindgen: {err}"))?;
+    Ok(c89_comments(&header).into_bytes())
+}
+
+/// The header with cbindgen's `//` line comments (after `#endif` and the C++ `extern "C"`
+/// block) turned into `/* */`, so it compiles as C89. Block comments (a doc comment's
+/// `https://`) and string literals are copied as they are.
+fn c89_comments(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut rest = header;
+    while let Some(c) = rest.chars().next() {
+        let (copied, tail) = if rest.starts_with("/*") {
+            let end = rest.find("*/").map_or(rest.len(), |at| at + 2);
+            rest.split_at(end)
+        } else if let Some(comment) = rest.strip_prefix("//") {
+            let end = comment.find('\n').unwrap_or(comment.len());
+            out.push_str(&format!("/* {} */", comment[..end].trim()));
+            rest = &comment[end..];
+            continue;
+        } else if c == '"' {
+            let end = rest[1..].find('"').map_or(rest.len(), |at| at + 2);
+            rest.split_at(end)
+        } else {
+            rest.split_at(c.len_utf8())
+        };
+        out.push_str(copied);
+        rest = tail;
+    }
+    out
 }
 
 pub fn run(check: bool) -> Result<(), String> {
@@ -46,6 +74,33 @@ pub fn run(check: bool) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    /// Every call that returns a status warns when the status is dropped.
+    #[test]
+    fn every_status_return_is_must_use() {
+        let header = std::fs::read_to_string(super::header_path()).unwrap();
+        let lines: Vec<&str> = header.lines().collect();
+        // cbindgen writes the attribute on the declaration's line, or on the line before it
+        // when the parameters wrap.
+        let bare: Vec<&str> = lines
+            .windows(2)
+            .filter(|pair| pair[1].starts_with("jwtkit_status jwtkit_"))
+            .filter(|pair| pair[0] != "JWTKIT_MUST_USE")
+            .map(|pair| pair[1])
+            .collect();
+        assert!(bare.is_empty(), "without JWTKIT_MUST_USE: {bare:#?}");
+        assert!(header.contains("JWTKIT_MUST_USE\njwtkit_status jwtkit_verify("));
+    }
+
+    #[test]
+    fn line_comments_become_block_comments() {
+        let header =
+            "#endif // __cplusplus\n/**\n * see https://example\n */\n}  // extern \"C\"\n";
+        assert_eq!(
+            super::c89_comments(header),
+            "#endif /* __cplusplus */\n/**\n * see https://example\n */\n}  /* extern \"C\" */\n"
+        );
+    }
+
     /// A plain `cargo test` catches a header that drifted from the code.
     #[test]
     fn committed_header_matches_the_code() {

@@ -12,7 +12,22 @@
  * A token can cause only 1xx and 2xx values (jwtkit_status_is_rejection() is nonzero for
  * them): answer those with 401, and treat 3xx and 9xx as configuration or programming errors.
  * Handles are immutable once built and may be shared across threads without locks.
- * Strings returned by jwtkit are freed with jwtkit_string_free(), never free(). */
+ * Strings returned by jwtkit are freed with jwtkit_string_free(), never free().
+ * The header is C89 (and C++): block comments only, no C99 keywords. */
+
+/* Every call returning a jwtkit_status is declared JWTKIT_MUST_USE: with GCC and Clang,
+ * ignoring the status is a warning (-Wunused-result). To build code that does so anyway,
+ * define JWTKIT_MUST_USE as empty, or define JWTKIT_NO_WARN_UNUSED_RESULT, before the
+ * #include. */
+#ifndef JWTKIT_MUST_USE
+#if defined(JWTKIT_NO_WARN_UNUSED_RESULT)
+#define JWTKIT_MUST_USE
+#elif defined(__GNUC__) || defined(__clang__)
+#define JWTKIT_MUST_USE __attribute__((warn_unused_result))
+#else
+#define JWTKIT_MUST_USE
+#endif
+#endif
 
 /**
  * The library's major version. From 1.0 on, the ABI only ever grows within one major
@@ -29,6 +44,13 @@
  * The library's patch version.
  */
 #define JWTKIT_VERSION_PATCH 0
+
+/**
+ * The version as one number, `0xMMmmpp` (major, minor, patch), for `#if` checks:
+ * `#if JWTKIT_VERSION_NUMBER >= 0x000100`. Compare it with `jwtkit_version_number()` to catch
+ * a program running against an older library than it was built with.
+ */
+#define JWTKIT_VERSION_NUMBER (((JWTKIT_VERSION_MAJOR << 16) | (JWTKIT_VERSION_MINOR << 8)) | JWTKIT_VERSION_PATCH)
 
 /**
  * Check `exp` (on by default).
@@ -58,15 +80,45 @@
 #define JWTKIT_CHECKS_DEFAULT ((JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF) | JWTKIT_CHECK_AUD)
 
 /**
+ * A JSON object under construction, member by member: the claims of a token to issue, or the
+ * extra members of its header. Mutable, for one thread at a time; not consumed by
+ * `jwtkit_encode_claims`, so one builder may issue several tokens.
+ *
+ * Every member name may be set once: setting it again is `JWTKIT_ERR_INVALID_ARGUMENT` and
+ * leaves the first value, so a name that reaches a generic setter from input can never
+ * overwrite a claim set earlier (the `sub` the service chose). `jwtkit_claims_add_aud` is the
+ * one call that adds to a member. A failing setter leaves the builder as it was.
+ */
+typedef struct jwtkit_claims jwtkit_claims;
+
+/**
  * A parsed key: an HMAC secret, or an RSA, EC or Ed25519 public or private key.
- * Immutable; may be shared by any number of threads.
+ * Immutable; may be shared by any number of threads. One handle on a reference-counted key.
  */
 typedef struct jwtkit_key jwtkit_key;
 
 /**
- * A JWK set, to pick the key by the token's `kid` and `alg`. Immutable and shareable.
+ * The current key or key set of a service, swappable while other threads verify with it.
+ * Shareable across threads: `jwtkit_key_source_store_*` from one, `jwtkit_verify*_with_source`
+ * from any number of others, all without the caller's locks.
+ *
+ * The lock is held only to copy or replace a reference (two atomic operations), never while
+ * a token is verified, so a swap waits for no verification and no verification waits long.
+ */
+typedef struct jwtkit_key_source jwtkit_key_source;
+
+/**
+ * A JWK set, to pick the key by the token's `kid` and `alg`. Immutable and shareable. One
+ * handle on a reference-counted set.
  */
 typedef struct jwtkit_keyset jwtkit_keyset;
+
+/**
+ * A JSON object read once: a token's verified claims, its header, or JSON text the caller
+ * parsed. Immutable; may be shared by any number of threads. Strings it hands out point into
+ * it and live until `jwtkit_object_free`.
+ */
+typedef struct jwtkit_object jwtkit_object;
 
 /**
  * Everything a token must satisfy beyond its signature. Immutable; shareable across threads.
@@ -160,13 +212,15 @@ typedef uint32_t jwtkit_alg;
 #define JWTKIT_ERR_SUBJECT 205
 
 /**
- * A required claim is absent, or its value is `null`.
+ * A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
+ * member (a claim or a header member) is absent or `null`.
  */
 #define JWTKIT_ERR_MISSING_CLAIM 206
 
 /**
- * `jwtkit_claims_get_string`: the claim is present but is not a string, or it holds a NUL
- * character (`\u0000`) and so cannot be handed over as a NUL-terminated C string.
+ * A claim or header member is present with another type than the getter reads
+ * (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
+ * character (`\u0000`), which a NUL-terminated C string cannot carry.
  */
 #define JWTKIT_ERR_CLAIM_TYPE 207
 
@@ -249,7 +303,7 @@ typedef uint32_t jwtkit_alg;
 
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif /* __cplusplus */
 
 /**
  * Frees a string that jwtkit returned (claims, header, token). NULL is a no-op. Never pass
@@ -281,9 +335,201 @@ const char *jwtkit_status_str(jwtkit_status status);
 const char *jwtkit_last_error_message(void);
 
 /**
+ * Copies this thread's last error message (as `jwtkit_last_error_message` returns it) into
+ * `buf`, for code that hands the failure to another thread or keeps it past the next call:
+ * copy right after the failing call, on its thread, then the buffer is the caller's to move.
+ * Writes at most `buf_len` bytes, always NUL-terminated when `buf_len` is not 0, cutting a
+ * long message at a UTF-8 character boundary. Returns the message's full length (without the
+ * NUL), as `snprintf` does: a result of `buf_len` or more means it was cut. `buf` may be NULL
+ * when `buf_len` is 0, to ask for the length.
+ *
+ * # Safety
+ * `buf` is NULL with `buf_len` 0, or points to `buf_len` writable bytes.
+ */
+size_t jwtkit_last_error_copy(char *buf, size_t buf_len);
+
+/**
+ * The library version as `JWTKIT_VERSION_NUMBER` spells it (`0xMMmmpp`), of the library
+ * loaded at run time.
+ */
+uint32_t jwtkit_version_number(void);
+
+/**
  * The library version, e.g. `"0.1.0"`; a static string.
  */
 const char *jwtkit_version(void);
+
+/**
+ * Starts an empty claims object. Free it with `jwtkit_claims_free`.
+ *
+ * # Safety
+ * `claims_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_new(jwtkit_claims **claims_out);
+
+/**
+ * Frees a claims builder. NULL is a no-op.
+ *
+ * # Safety
+ * `claims` is NULL or a builder from `jwtkit_claims_new`, not used again.
+ */
+void jwtkit_claims_free(jwtkit_claims *claims);
+
+/**
+ * Sets the string member `name` to the `len` bytes at `value`, which must be UTF-8 and may
+ * hold any character, NUL included: jwtkit escapes it, so no value can add members.
+ *
+ * # Safety
+ * `claims` is a live builder; `name` is NUL-terminated; `value` points to `len` readable
+ * bytes.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_set_string(jwtkit_claims *claims,
+                                       const char *name,
+                                       const char *value,
+                                       size_t len);
+
+/**
+ * Sets the integer member `name`.
+ *
+ * # Safety
+ * `claims` is a live builder; `name` is NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_set_i64(jwtkit_claims *claims,
+                                    const char *name,
+                                    int64_t value);
+
+/**
+ * Sets the number member `name`. NaN and the infinities have no JSON form and are
+ * `JWTKIT_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `claims` is a live builder; `name` is NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_set_double(jwtkit_claims *claims,
+                                       const char *name,
+                                       double value);
+
+/**
+ * Sets the boolean member `name`: false for 0, true for any other value.
+ *
+ * # Safety
+ * `claims` is a live builder; `name` is NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_set_bool(jwtkit_claims *claims,
+                                     const char *name,
+                                     int value);
+
+/**
+ * Sets the member `name` to an array of the `count` strings at `values` (`roles`, `aud`).
+ * With `lens_or_null` NULL each string is NUL-terminated; otherwise `lens_or_null[i]` is the
+ * byte length of `values[i]`, which may then hold NUL. Every string must be UTF-8. `count`
+ * may be 0 (an empty array; `values` may then be NULL).
+ *
+ * # Safety
+ * `claims` is a live builder; `name` is NUL-terminated; `values` points to `count` string
+ * pointers, each NUL-terminated or of the length `lens_or_null` gives.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_set_string_array(jwtkit_claims *claims,
+                                             const char *name,
+                                             const char *const *values,
+                                             const size_t *lens_or_null,
+                                             size_t count);
+
+/**
+ * Sets the member `name` to the JSON value in the `len` bytes at `json` (an object, array,
+ * number, ...), for shapes the typed setters do not cover. The text must be exactly one JSON
+ * value with no member name repeated at any depth, or the call is
+ * `JWTKIT_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `claims` is a live builder; `name` is NUL-terminated; `json` points to `len` readable bytes.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_set_json(jwtkit_claims *claims,
+                                     const char *name,
+                                     const char *json,
+                                     size_t len);
+
+/**
+ * Sets `exp` to `seconds` from now (by the system clock), e.g. 900 for a 15-minute token.
+ *
+ * # Safety
+ * `claims` is a live builder.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_set_exp_in(jwtkit_claims *claims, int64_t seconds);
+
+/**
+ * Sets `iat` to now (by the system clock).
+ *
+ * # Safety
+ * `claims` is a live builder.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_set_iat_now(jwtkit_claims *claims);
+
+/**
+ * Sets `nbf` to `unix_seconds`.
+ *
+ * # Safety
+ * `claims` is a live builder.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_set_nbf(jwtkit_claims *claims, int64_t unix_seconds);
+
+/**
+ * Sets `iss`, the issuer.
+ *
+ * # Safety
+ * `claims` is a live builder; `iss` is NUL-terminated.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_set_iss(jwtkit_claims *claims, const char *iss);
+
+/**
+ * Sets `sub`, the subject.
+ *
+ * # Safety
+ * `claims` is a live builder; `sub` is NUL-terminated.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_set_sub(jwtkit_claims *claims, const char *sub);
+
+/**
+ * Sets `jti`, the token's unique identifier.
+ *
+ * # Safety
+ * `claims` is a live builder; `jti` is NUL-terminated.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_set_jti(jwtkit_claims *claims, const char *jti);
+
+/**
+ * Adds an audience: the first makes `aud` a string, a second makes it an array of both, and
+ * so on. The one setter that adds to a member already set.
+ *
+ * # Safety
+ * `claims` is a live builder; `aud` is NUL-terminated.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_claims_add_aud(jwtkit_claims *claims, const char *aud);
+
+/**
+ * Issues a token: the members of `claims` signed by `key` with `alg`. The header is
+ * `{"alg":...,"typ":"JWT"}` plus the key's `kid`; `header_or_null` adds or overrides members
+ * (`kid`, `typ`, ...) from a second builder. Neither builder is consumed. Free `*token_out`
+ * with `jwtkit_string_free`. A header member jwtkit would refuse to verify (a non-string
+ * `kid`, an `alg` other than `alg`, `crit`) is `JWTKIT_ERR_INVALID_ARGUMENT`; an `alg` the
+ * key cannot sign with is `JWTKIT_ERR_ALGORITHM`, as for `jwtkit_encode`.
+ *
+ * # Safety
+ * `key` is a live key; `claims` a live builder; `header_or_null` NULL or a live builder;
+ * `token_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_encode_claims(const jwtkit_key *key,
+                                   jwtkit_alg alg,
+                                   const jwtkit_claims *header_or_null,
+                                   const jwtkit_claims *claims,
+                                   char **token_out);
 
 /**
  * Loads an HMAC secret of `len` bytes. Secrets shorter than the hash output
@@ -296,7 +542,10 @@ const char *jwtkit_version(void);
  * # Safety
  * `secret` points to `len` readable bytes; `key_out` is writable.
  */
-jwtkit_status jwtkit_key_from_secret(const uint8_t *secret, size_t len, const jwtkit_key **key_out);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_from_secret(const uint8_t *secret,
+                                     size_t len,
+                                     const jwtkit_key **key_out);
 
 /**
  * Like `jwtkit_key_from_secret` but accepts a secret shorter than the hash output. Short
@@ -305,6 +554,7 @@ jwtkit_status jwtkit_key_from_secret(const uint8_t *secret, size_t len, const jw
  * # Safety
  * `secret` points to `len` readable bytes; `key_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_key_from_short_secret_dangerous(const uint8_t *secret,
                                                      size_t len,
                                                      const jwtkit_key **key_out);
@@ -316,7 +566,24 @@ jwtkit_status jwtkit_key_from_short_secret_dangerous(const uint8_t *secret,
  * # Safety
  * `pem` points to `len` readable bytes; `key_out` is writable.
  */
-jwtkit_status jwtkit_key_from_pem(const uint8_t *pem, size_t len, const jwtkit_key **key_out);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_from_pem(const uint8_t *pem,
+                                  size_t len,
+                                  const jwtkit_key **key_out);
+
+/**
+ * Loads an OpenSSH public key line, as `ssh-keygen` writes it to a `.pub` file:
+ * `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `ssh-rsa`, the base64 key and
+ * an optional comment. Certificates, other key types and keys the PEM loader would refuse are
+ * `JWTKIT_ERR_KEY`. The same text is never accepted as an HMAC secret.
+ *
+ * # Safety
+ * `line` points to `len` readable bytes; `key_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_from_openssh(const uint8_t *line,
+                                      size_t len,
+                                      const jwtkit_key **key_out);
 
 /**
  * Loads a key from DER bytes (the same structures as PEM).
@@ -324,7 +591,10 @@ jwtkit_status jwtkit_key_from_pem(const uint8_t *pem, size_t len, const jwtkit_k
  * # Safety
  * `der` points to `len` readable bytes; `key_out` is writable.
  */
-jwtkit_status jwtkit_key_from_der(const uint8_t *der, size_t len, const jwtkit_key **key_out);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_from_der(const uint8_t *der,
+                                  size_t len,
+                                  const jwtkit_key **key_out);
 
 /**
  * Loads a key from a JWK (NUL-terminated JSON). Its `alg`, `use` and `key_ops` are honoured.
@@ -332,7 +602,7 @@ jwtkit_status jwtkit_key_from_der(const uint8_t *der, size_t len, const jwtkit_k
  * # Safety
  * `json` is NUL-terminated; `key_out` is writable.
  */
-jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit_key **key_out);
+JWTKIT_MUST_USE jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit_key **key_out);
 
 /**
  * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`), as an identity provider
@@ -347,7 +617,9 @@ jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit_key **key_out);
  * # Safety
  * `json` is NUL-terminated; `set_out` is writable.
  */
-jwtkit_status jwtkit_keyset_from_jwks(const char *json, const jwtkit_keyset **set_out);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keyset_from_jwks(const char *json,
+                                      const jwtkit_keyset **set_out);
 
 /**
  * How many keys `jwtkit_keyset_from_jwks` skipped in loading `set` (0 when it used them
@@ -356,7 +628,9 @@ jwtkit_status jwtkit_keyset_from_jwks(const char *json, const jwtkit_keyset **se
  * # Safety
  * `set` is a live key set; `count_out` is writable.
  */
-jwtkit_status jwtkit_keyset_skipped_count(const jwtkit_keyset *set, size_t *count_out);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keyset_skipped_count(const jwtkit_keyset *set,
+                                          size_t *count_out);
 
 /**
  * Why the skipped key number `index` (from 0, below `jwtkit_keyset_skipped_count`) was
@@ -367,6 +641,7 @@ jwtkit_status jwtkit_keyset_skipped_count(const jwtkit_keyset *set, size_t *coun
  * # Safety
  * `set` is a live key set; `reason_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_keyset_skipped_reason(const jwtkit_keyset *set,
                                            size_t index,
                                            char **reason_out);
@@ -388,12 +663,385 @@ void jwtkit_key_free(const jwtkit_key *key);
 void jwtkit_keyset_free(const jwtkit_keyset *set);
 
 /**
+ * A second handle on the same key, e.g. for a key source or another thread to hold; free each
+ * handle once, and the key is freed with the last. Costs one atomic increment.
+ *
+ * # Safety
+ * `key` is a live key; `key_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_key_clone(const jwtkit_key *key, const jwtkit_key **key_out);
+
+/**
+ * A second handle on the same key set; free each handle once.
+ *
+ * # Safety
+ * `set` is a live key set; `set_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keyset_clone(const jwtkit_keyset *set,
+                                  const jwtkit_keyset **set_out);
+
+/**
+ * A new key: `key` with the key identifier `kid`, which `jwtkit_encode*` writes into the
+ * header and `jwtkit_key_to_public_jwk` publishes (e.g. the key's thumbprint). `key` is left
+ * as it was; the two share the parsed key.
+ *
+ * # Safety
+ * `key` is a live key; `kid` is NUL-terminated; `key_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_with_kid(const jwtkit_key *key,
+                                  const char *kid,
+                                  const jwtkit_key **key_out);
+
+/**
+ * The key's public JWK as JSON (`kty`, the public members, and `kid` and `alg` when set), to
+ * publish. An HMAC secret has no public form: `JWTKIT_ERR_KEY`. Free `*jwk_out` with
+ * `jwtkit_string_free`.
+ *
+ * # Safety
+ * `key` is a live key; `jwk_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_key_to_public_jwk(const jwtkit_key *key, char **jwk_out);
+
+/**
+ * The public JWK set `{"keys":[...]}` of the `n_keys` keys at `keys`, as a login service
+ * publishes it (`/.well-known/jwks.json`). Fails with `JWTKIT_ERR_KEY` for an HMAC secret
+ * (never published), and with `JWTKIT_ERR_INVALID_ARGUMENT` for no keys or for two keys with
+ * the same `kid` (verifiers refuse tokens whose `kid` two keys share). Free `*jwks_out` with
+ * `jwtkit_string_free`.
+ *
+ * # Safety
+ * `keys` points to `n_keys` live keys; `jwks_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keys_to_public_jwks(const jwtkit_key *const *keys,
+                                         size_t n_keys,
+                                         char **jwks_out);
+
+/**
+ * Loads one key from the file at `path`, recognised by its content as the `jwtkit` command
+ * does: PEM (PKCS#8, SEC1, PKCS#1, SPKI or a certificate), an OpenSSH public key line (a
+ * `.pub` file), a JWK (JSON), or DER. Any other file is an HMAC secret, byte for byte less
+ * the one newline ending a text file, with `jwtkit_key_from_secret`'s rules (at least 32
+ * bytes). A file shaped like a key (PEM armour, an OpenSSH line, JSON, one DER SEQUENCE) is
+ * never taken as a secret: if it does not load as a key, the call fails. A file that cannot
+ * be read, or holds a JWK set, is `JWTKIT_ERR_KEY`; the message names the path.
+ *
+ * # Safety
+ * `path` is NUL-terminated; `key_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_key_from_file(const char *path, const jwtkit_key **key_out);
+
+/**
+ * Loads a JWK set from the file at `path`, as `jwtkit_keyset_from_jwks` loads its text. A
+ * file that cannot be read is `JWTKIT_ERR_KEY`; the message names the path.
+ *
+ * # Safety
+ * `path` is NUL-terminated; `set_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keyset_from_file(const char *path,
+                                      const jwtkit_keyset **set_out);
+
+/**
+ * The string member `name`: `*value_out` points to its `*len_out` UTF-8 bytes inside
+ * `object`, valid until `jwtkit_object_free`. Not NUL-terminated, because a JSON string may
+ * hold NUL (`\u0000`) and that is data, not an end: print it with `"%.*s"`.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `value_out` and `len_out` are
+ * writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_string(const jwtkit_object *object,
+                                       const char *name,
+                                       const char **value_out,
+                                       size_t *len_out);
+
+/**
+ * The integer member `name`. A number written with a fraction or an exponent (`1.5`, `1e3`,
+ * `1.0`), or one outside the int64 range, is `JWTKIT_ERR_CLAIM_TYPE`: nothing is rounded.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `value_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_i64(const jwtkit_object *object,
+                                    const char *name,
+                                    int64_t *value_out);
+
+/**
+ * The number member `name`, integer or not (an integer beyond 2^53 is rounded to the nearest
+ * double).
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `value_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_double(const jwtkit_object *object,
+                                       const char *name,
+                                       double *value_out);
+
+/**
+ * The boolean member `name`: `*value_out` is 1 for true, 0 for false.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `value_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_bool(const jwtkit_object *object,
+                                     const char *name,
+                                     int *value_out);
+
+/**
+ * How many strings the array member `name` holds. An array holding anything but strings,
+ * or a member that is not an array (a lone string included), is `JWTKIT_ERR_CLAIM_TYPE`;
+ * for `aud`, which may be either, use `jwtkit_object_contains_string`.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `count_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_string_array_len(const jwtkit_object *object,
+                                                 const char *name,
+                                                 size_t *count_out);
+
+/**
+ * The string at `index` (from 0) of the array member `name`, as `jwtkit_object_get_string`
+ * hands strings out. An `index` at or past the count is `JWTKIT_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `value_out` and `len_out` are
+ * writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_string_array_at(const jwtkit_object *object,
+                                                const char *name,
+                                                size_t index,
+                                                const char **value_out,
+                                                size_t *len_out);
+
+/**
+ * Whether the member `name` is the string `value` (`len` bytes) or an array of strings
+ * holding it: the shape of `aud`. `*contains_out` is 1 or 0. A member of another shape is
+ * `JWTKIT_ERR_CLAIM_TYPE`.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `value` points to `len` readable
+ * bytes; `contains_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_contains_string(const jwtkit_object *object,
+                                            const char *name,
+                                            const char *value,
+                                            size_t len,
+                                            int *contains_out);
+
+/**
+ * The member `name` as compact JSON text, whatever its type (an object, an array, ...), for
+ * shapes the typed getters do not cover. Free `*json_out` with `jwtkit_string_free`.
+ *
+ * # Safety
+ * `object` is a live object; `name` is NUL-terminated; `json_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_get_json(const jwtkit_object *object,
+                                     const char *name,
+                                     char **json_out);
+
+/**
+ * The whole object as compact JSON text (for a log line). Free `*json_out` with
+ * `jwtkit_string_free`.
+ *
+ * # Safety
+ * `object` is a live object; `json_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_object_to_json(const jwtkit_object *object, char **json_out);
+
+/**
+ * Parses `len` bytes of JSON text, such as the claims `jwtkit_verify` returns, into an object
+ * to read with the getters. Text that is not one JSON object with unique member names at
+ * every depth is `JWTKIT_ERR_INVALID_ARGUMENT` (it is the caller's text, not a token's).
+ * Free `*object_out` with `jwtkit_object_free`.
+ *
+ * # Safety
+ * `json` points to `len` readable bytes; `object_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_object_from_json(const char *json,
+                                      size_t len,
+                                      const jwtkit_object **object_out);
+
+/**
+ * Frees an object. NULL is a no-op.
+ *
+ * # Safety
+ * `object` is NULL or an object from jwtkit that no thread uses any more.
+ */
+void jwtkit_object_free(const jwtkit_object *object);
+
+/**
+ * Verifies `token` (`token_len` bytes) with `key` and `validator` exactly as `jwtkit_verify`
+ * does, and hands out the verified claims as an object to read with the
+ * `jwtkit_object_get_*` getters, and, when `header_out_or_null` is not NULL, the verified
+ * header as a second one. Free each with `jwtkit_object_free`. On failure nothing is written.
+ *
+ * # Safety
+ * `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
+ * `claims_out` is writable; `header_out_or_null` is NULL or writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_claims(const jwtkit_validator *validator,
+                                   const jwtkit_key *key,
+                                   const char *token,
+                                   size_t token_len,
+                                   const jwtkit_object **claims_out,
+                                   const jwtkit_object **header_out_or_null);
+
+/**
+ * As `jwtkit_verify_claims`, with the key picked from `set` by the token's `kid` and `alg`.
+ *
+ * # Safety
+ * As `jwtkit_verify_claims`, with `set` a live key set.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_claims_with_keyset(const jwtkit_validator *validator,
+                                               const jwtkit_keyset *set,
+                                               const char *token,
+                                               size_t token_len,
+                                               const jwtkit_object **claims_out,
+                                               const jwtkit_object **header_out_or_null);
+
+/**
+ * The token's header as an object, WITHOUT verifying anything: for choosing a key set or a
+ * tenant by `kid` or `iss`-like members, never for trusting. Parsed as strictly as
+ * `jwtkit_decode_header_unverified` parses it. Free `*header_out` with `jwtkit_object_free`.
+ *
+ * # Safety
+ * `token` points to `token_len` readable bytes; `header_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_decode_header_unverified_object(const char *token,
+                                                     size_t token_len,
+                                                     const jwtkit_object **header_out);
+
+/**
+ * A source that starts with `key`. It takes its own reference: free your handle whenever
+ * you like. Free the source with `jwtkit_key_source_free`.
+ *
+ * # Safety
+ * `key` is a live key; `source_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_source_new_key(const jwtkit_key *key,
+                                        const jwtkit_key_source **source_out);
+
+/**
+ * A source that starts with the key set `set` (its own reference, as for a key).
+ *
+ * # Safety
+ * `set` is a live key set; `source_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_source_new_keyset(const jwtkit_keyset *set,
+                                           const jwtkit_key_source **source_out);
+
+/**
+ * Makes `key` the source's current key, atomically: each verification uses the old keys or
+ * the new, never a mix. Verifications already running finish with the old keys, which are
+ * freed after the last of them. Safe to call while other threads verify through `source`.
+ *
+ * # Safety
+ * `source` is a live source; `key` is a live key.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_source_store_key(const jwtkit_key_source *source,
+                                          const jwtkit_key *key);
+
+/**
+ * Makes `set` the source's current key set, as `jwtkit_key_source_store_key` does for a key:
+ * e.g. the identity provider's JWK set, fetched again.
+ *
+ * # Safety
+ * `source` is a live source; `set` is a live key set.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_source_store_keyset(const jwtkit_key_source *source,
+                                             const jwtkit_keyset *set);
+
+/**
+ * A new handle on the source's current key, e.g. to sign with the key a rotation put there;
+ * free it with `jwtkit_key_free`. A source holding a key set is `JWTKIT_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `source` is a live source; `key_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_source_load_key(const jwtkit_key_source *source,
+                                         const jwtkit_key **key_out);
+
+/**
+ * Frees a source. Keys it holds stay alive while other handles or running verifications
+ * hold them. NULL is a no-op.
+ *
+ * # Safety
+ * `source` is NULL or a source from jwtkit that no thread uses any more.
+ */
+void jwtkit_key_source_free(const jwtkit_key_source *source);
+
+/**
+ * As `jwtkit_verify`, with the source's current key or key set.
+ *
+ * # Safety
+ * `validator` and `source` are live handles; `token` points to `token_len` readable bytes;
+ * `claims_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_with_source(const jwtkit_validator *validator,
+                                        const jwtkit_key_source *source,
+                                        const char *token,
+                                        size_t token_len,
+                                        char **claims_out);
+
+/**
+ * As `jwtkit_verify_claims`, with the source's current key or key set.
+ *
+ * # Safety
+ * As `jwtkit_verify_claims`, with `source` a live source.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_claims_with_source(const jwtkit_validator *validator,
+                                               const jwtkit_key_source *source,
+                                               const char *token,
+                                               size_t token_len,
+                                               const jwtkit_object **claims_out,
+                                               const jwtkit_object **header_out_or_null);
+
+/**
  * Nonzero when `status` is a verdict on the token: every status a token's content can cause
  * (a 1xx or 2xx value). Answer these with 401 Unauthorized. Zero for `JWTKIT_OK`, for the
  * 3xx key errors and 9xx call errors (configuration or programming errors, which no token
  * can cause), and for values jwtkit does not define.
  */
 int jwtkit_status_is_rejection(jwtkit_status status);
+
+/**
+ * The `JWTKIT_ALG_*` value for a JOSE algorithm name spelt exactly as JOSE spells it
+ * (`"ES256"`, `"EdDSA"`), e.g. from a configuration file. `"none"`, other spellings
+ * (`"es256"`, `" ES256"`) and unknown names are `JWTKIT_ERR_INVALID_ARGUMENT`, and the message
+ * lists the names accepted.
+ *
+ * # Safety
+ * `name` is NUL-terminated; `alg_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_alg_from_name(const char *name, jwtkit_alg *alg_out);
+
+/**
+ * The JOSE name of a `JWTKIT_ALG_*` value, e.g. `"ES256"`: a static string. NULL for a
+ * value that is not a `JWTKIT_ALG_*`.
+ */
+const char *jwtkit_alg_name(jwtkit_alg alg);
 
 /**
  * Verifies `token` (`token_len` bytes, no NUL needed) with `key`, then checks its claims
@@ -405,6 +1053,7 @@ int jwtkit_status_is_rejection(jwtkit_status status);
  * `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
  * `claims_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_verify(const jwtkit_validator *validator,
                             const jwtkit_key *key,
                             const char *token,
@@ -417,6 +1066,7 @@ jwtkit_status jwtkit_verify(const jwtkit_validator *validator,
  * # Safety
  * As `jwtkit_verify`, with `set` a live key set.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_verify_with_keyset(const jwtkit_validator *validator,
                                         const jwtkit_keyset *set,
                                         const char *token,
@@ -430,6 +1080,7 @@ jwtkit_status jwtkit_verify_with_keyset(const jwtkit_validator *validator,
  * # Safety
  * `token` points to `token_len` readable bytes; `header_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_decode_header_unverified(const char *token,
                                               size_t token_len,
                                               char **header_out);
@@ -450,6 +1101,7 @@ jwtkit_status jwtkit_decode_header_unverified(const char *token,
  * `key` is a live key; the JSON strings are NUL-terminated (the header may be NULL);
  * `token_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_encode(const jwtkit_key *key,
                             jwtkit_alg alg,
                             const char *header_json_or_null,
@@ -469,7 +1121,10 @@ jwtkit_status jwtkit_encode(const jwtkit_key *key,
  * # Safety
  * `claims_json` and `name` are NUL-terminated; `value_out` is writable.
  */
-jwtkit_status jwtkit_claims_get_string(const char *claims_json, const char *name, char **value_out);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_claims_get_string(const char *claims_json,
+                                       const char *name,
+                                       char **value_out);
 
 /**
  * Signs `payload_len` bytes at `payload` as a compact JWS under the protected header
@@ -481,6 +1136,7 @@ jwtkit_status jwtkit_claims_get_string(const char *claims_json, const char *name
  * `key` is a live key; `header_json` is NUL-terminated; `payload` points to `payload_len`
  * readable bytes; `token_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_jws_sign(const jwtkit_key *key,
                               const char *header_json,
                               const uint8_t *payload,
@@ -496,6 +1152,7 @@ jwtkit_status jwtkit_jws_sign(const jwtkit_key *key,
  * `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
  * `payload_out` and `payload_len_out` are writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_jws_verify(const jwtkit_validator *validator,
                                 const jwtkit_key *key,
                                 const char *token,
@@ -510,7 +1167,7 @@ jwtkit_status jwtkit_jws_verify(const jwtkit_validator *validator,
  * # Safety
  * `key` is a live key; `thumbprint_out` is writable.
  */
-jwtkit_status jwtkit_key_thumbprint(const jwtkit_key *key, char **thumbprint_out);
+JWTKIT_MUST_USE jwtkit_status jwtkit_key_thumbprint(const jwtkit_key *key, char **thumbprint_out);
 
 /**
  * Starts a validator that accepts exactly the `n_algs` algorithms at `algs` (at least one:
@@ -521,6 +1178,7 @@ jwtkit_status jwtkit_key_thumbprint(const jwtkit_key *key, char **thumbprint_out
  * # Safety
  * `algs` points to `n_algs` values; `builder_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_new(const jwtkit_alg *algs,
                                            size_t n_algs,
                                            jwtkit_validator_builder **builder_out);
@@ -532,6 +1190,7 @@ jwtkit_status jwtkit_validator_builder_new(const jwtkit_alg *algs,
  * # Safety
  * `builder` is a live builder; `iss` is NUL-terminated.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_add_issuer(jwtkit_validator_builder *builder,
                                                   const char *iss);
 
@@ -543,6 +1202,7 @@ jwtkit_status jwtkit_validator_builder_add_issuer(jwtkit_validator_builder *buil
  * # Safety
  * `builder` is a live builder; `aud` is NUL-terminated.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_add_audience(jwtkit_validator_builder *builder,
                                                     const char *aud);
 
@@ -552,6 +1212,7 @@ jwtkit_status jwtkit_validator_builder_add_audience(jwtkit_validator_builder *bu
  * # Safety
  * `builder` is a live builder; `sub` is NUL-terminated.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_set_subject(jwtkit_validator_builder *builder,
                                                    const char *sub);
 
@@ -561,7 +1222,9 @@ jwtkit_status jwtkit_validator_builder_set_subject(jwtkit_validator_builder *bui
  * # Safety
  * `builder` is a live builder; `typ` is NUL-terminated.
  */
-jwtkit_status jwtkit_validator_builder_set_typ(jwtkit_validator_builder *builder, const char *typ);
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_validator_builder_set_typ(jwtkit_validator_builder *builder,
+                                               const char *typ);
 
 /**
  * Adds a claim every token must carry (the set starts as `exp`).
@@ -569,6 +1232,7 @@ jwtkit_status jwtkit_validator_builder_set_typ(jwtkit_validator_builder *builder
  * # Safety
  * `builder` is a live builder; `name` is NUL-terminated.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_require_claim(jwtkit_validator_builder *builder,
                                                      const char *name);
 
@@ -578,6 +1242,7 @@ jwtkit_status jwtkit_validator_builder_require_claim(jwtkit_validator_builder *b
  * # Safety
  * `builder` is a live builder.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_clear_required(jwtkit_validator_builder *builder);
 
 /**
@@ -586,6 +1251,7 @@ jwtkit_status jwtkit_validator_builder_clear_required(jwtkit_validator_builder *
  * # Safety
  * `builder` is a live builder.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_set_leeway(jwtkit_validator_builder *builder,
                                                   uint32_t seconds);
 
@@ -597,6 +1263,7 @@ jwtkit_status jwtkit_validator_builder_set_leeway(jwtkit_validator_builder *buil
  * # Safety
  * `builder` is a live builder.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_enable_checks(jwtkit_validator_builder *builder,
                                                      uint32_t checks);
 
@@ -609,6 +1276,7 @@ jwtkit_status jwtkit_validator_builder_enable_checks(jwtkit_validator_builder *b
  * # Safety
  * `builder` is a live builder.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_disable_checks(jwtkit_validator_builder *builder,
                                                       uint32_t checks);
 
@@ -618,6 +1286,7 @@ jwtkit_status jwtkit_validator_builder_disable_checks(jwtkit_validator_builder *
  * # Safety
  * `builder` is a live builder.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_set_max_token_len(jwtkit_validator_builder *builder,
                                                          size_t len);
 
@@ -627,6 +1296,7 @@ jwtkit_status jwtkit_validator_builder_set_max_token_len(jwtkit_validator_builde
  * # Safety
  * `builder` is a live builder.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_set_now(jwtkit_validator_builder *builder,
                                                int64_t unix_seconds);
 
@@ -640,6 +1310,7 @@ jwtkit_status jwtkit_validator_builder_set_now(jwtkit_validator_builder *builder
  * # Safety
  * `builder` is NULL or points to NULL or to a live builder; `validator_out` is writable.
  */
+JWTKIT_MUST_USE
 jwtkit_status jwtkit_validator_builder_build(jwtkit_validator_builder **builder,
                                              const jwtkit_validator **validator_out);
 
@@ -660,7 +1331,7 @@ void jwtkit_validator_builder_free(jwtkit_validator_builder *builder);
 void jwtkit_validator_free(const jwtkit_validator *validator);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+}  /* extern "C" */
+#endif  /* __cplusplus */
 
 #endif  /* JWTKIT_H */

@@ -29,6 +29,23 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// A core error from signing what the caller built with a claims builder: a verdict kind
+    /// about its content (`Malformed`, `Unsupported`) would read as a rejection of a token, so
+    /// it becomes `JWTKIT_ERR_INVALID_ARGUMENT`. An algorithm the key cannot sign with stays
+    /// `JWTKIT_ERR_ALGORITHM`, as for `jwtkit_encode` and `jwtkit_jws_sign` (the shared
+    /// vectors' `algorithm_not_allowed`), and key errors keep their 3xx status.
+    pub(crate) fn from_builder(error: jwt_crypto::Error) -> Self {
+        let failure = Failure::from(error);
+        let keeps_status = failure.status == crate::status::JWTKIT_ERR_ALGORITHM;
+        if !keeps_status && crate::status::jwtkit_status_is_rejection(failure.status) != 0 {
+            Failure::invalid_argument(failure.message)
+        } else {
+            failure
+        }
+    }
+}
+
 impl From<jwt_crypto::Error> for Failure {
     fn from(error: jwt_crypto::Error) -> Self {
         Failure {
@@ -52,6 +69,33 @@ fn set_last_error(message: &str) {
 /// This thread's last failure message; valid until this thread's next failing call.
 pub(crate) fn last_error() -> *const c_char {
     LAST_ERROR.with(|last| last.borrow().as_ptr())
+}
+
+/// Hands this thread's last error message to `copy` (as bytes, without its NUL).
+pub(crate) fn last_error_copy<R>(copy: impl FnOnce(&[u8]) -> R) -> R {
+    LAST_ERROR.with(|last| copy(last.borrow().as_bytes()))
+}
+
+/// Copies `message` into `buf` as `jwtkit_last_error_copy` documents; returns its length.
+///
+/// # Safety
+/// `buf` is NULL with `buf_len` 0, or points to `buf_len` writable bytes.
+pub(crate) unsafe fn copy_out(message: &[u8], buf: *mut c_char, buf_len: usize) -> usize {
+    if buf.is_null() || buf_len == 0 {
+        return message.len();
+    }
+    // The longest prefix that fits with its NUL and ends on a character boundary.
+    let mut take = message.len().min(buf_len - 1);
+    while take > 0 && std::str::from_utf8(message.get(..take).unwrap_or_default()).is_err() {
+        take -= 1;
+    }
+    // SAFETY: `buf` holds `buf_len` > `take` writable bytes, and `message` is ours, so the
+    // ranges do not overlap.
+    unsafe {
+        std::ptr::copy_nonoverlapping(message.as_ptr(), buf.cast::<u8>(), take);
+        buf.add(take).write(0);
+    }
+    message.len()
 }
 
 /// Runs an exported function's body: a failure or a caught panic becomes a status and this

@@ -1,6 +1,10 @@
 //! Keys and key sets: parsed once, immutable, shareable across threads without locks.
+//! Handles are reference counted: `jwtkit_key_clone` makes a second handle on the same key, and
+//! the key goes when its last handle is freed, so a rotating service never frees a key that
+//! another thread is verifying with.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use jwt_crypto::{JwkSet, Key};
 
@@ -8,15 +12,16 @@ use crate::ffi::{self, Out, boundary, boundary_void};
 use crate::status::jwtkit_status;
 
 /// A parsed key: an HMAC secret, or an RSA, EC or Ed25519 public or private key.
-/// Immutable; may be shared by any number of threads.
+/// Immutable; may be shared by any number of threads. One handle on a reference-counted key.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
-pub struct jwtkit_key(pub(crate) Key);
+pub struct jwtkit_key(pub(crate) Arc<Key>);
 
-/// A JWK set, to pick the key by the token's `kid` and `alg`. Immutable and shareable.
+/// A JWK set, to pick the key by the token's `kid` and `alg`. Immutable and shareable. One
+/// handle on a reference-counted set.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
-pub struct jwtkit_keyset(pub(crate) JwkSet);
+pub struct jwtkit_keyset(pub(crate) Arc<JwkSet>);
 
 fn new_key(
     key_out: *mut *const jwtkit_key,
@@ -25,7 +30,7 @@ fn new_key(
     boundary(|| {
         // SAFETY: the caller passes NULL or a writable pointer.
         let out = unsafe { Out::new(key_out, "key_out") }?;
-        out.write(ffi::into_handle(jwtkit_key(load()?)));
+        out.write(ffi::into_handle(jwtkit_key(Arc::new(load()?))));
         Ok(())
     })
 }
@@ -40,6 +45,7 @@ fn new_key(
 /// # Safety
 /// `secret` points to `len` readable bytes; `key_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_secret(
     secret: *const u8,
     len: usize,
@@ -58,6 +64,7 @@ pub unsafe extern "C" fn jwtkit_key_from_secret(
 /// # Safety
 /// `secret` points to `len` readable bytes; `key_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_short_secret_dangerous(
     secret: *const u8,
     len: usize,
@@ -76,6 +83,7 @@ pub unsafe extern "C" fn jwtkit_key_from_short_secret_dangerous(
 /// # Safety
 /// `pem` points to `len` readable bytes; `key_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_pem(
     pem: *const u8,
     len: usize,
@@ -88,11 +96,33 @@ pub unsafe extern "C" fn jwtkit_key_from_pem(
     })
 }
 
+/// Loads an OpenSSH public key line, as `ssh-keygen` writes it to a `.pub` file:
+/// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `ssh-rsa`, the base64 key and
+/// an optional comment. Certificates, other key types and keys the PEM loader would refuse are
+/// `JWTKIT_ERR_KEY`. The same text is never accepted as an HMAC secret.
+///
+/// # Safety
+/// `line` points to `len` readable bytes; `key_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_key_from_openssh(
+    line: *const u8,
+    len: usize,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let line = unsafe { ffi::text(line.cast::<c_char>(), len, "line") }?;
+        Ok(Key::from_openssh(line)?)
+    })
+}
+
 /// Loads a key from DER bytes (the same structures as PEM).
 ///
 /// # Safety
 /// `der` points to `len` readable bytes; `key_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_der(
     der: *const u8,
     len: usize,
@@ -110,6 +140,7 @@ pub unsafe extern "C" fn jwtkit_key_from_der(
 /// # Safety
 /// `json` is NUL-terminated; `key_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_jwk(
     json: *const c_char,
     key_out: *mut *const jwtkit_key,
@@ -133,6 +164,7 @@ pub unsafe extern "C" fn jwtkit_key_from_jwk(
 /// # Safety
 /// `json` is NUL-terminated; `set_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_keyset_from_jwks(
     json: *const c_char,
     set_out: *mut *const jwtkit_keyset,
@@ -142,7 +174,9 @@ pub unsafe extern "C" fn jwtkit_keyset_from_jwks(
         let out = unsafe { Out::new(set_out, "set_out") }?;
         // SAFETY: forwarded contract.
         let json = unsafe { ffi::c_str(json, "json") }?;
-        out.write(ffi::into_handle(jwtkit_keyset(JwkSet::from_json(json)?)));
+        out.write(ffi::into_handle(jwtkit_keyset(Arc::new(
+            JwkSet::from_json(json)?,
+        ))));
         Ok(())
     })
 }
@@ -153,6 +187,7 @@ pub unsafe extern "C" fn jwtkit_keyset_from_jwks(
 /// # Safety
 /// `set` is a live key set; `count_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_keyset_skipped_count(
     set: *const jwtkit_keyset,
     count_out: *mut usize,
@@ -175,6 +210,7 @@ pub unsafe extern "C" fn jwtkit_keyset_skipped_count(
 /// # Safety
 /// `set` is a live key set; `reason_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_keyset_skipped_reason(
     set: *const jwtkit_keyset,
     index: usize,
@@ -218,4 +254,149 @@ pub unsafe extern "C" fn jwtkit_key_free(key: *const jwtkit_key) {
 pub unsafe extern "C" fn jwtkit_keyset_free(set: *const jwtkit_keyset) {
     // SAFETY: forwarded contract.
     boundary_void(|| unsafe { ffi::free_handle(set) });
+}
+
+/// A second handle on the same key, e.g. for a key source or another thread to hold; free each
+/// handle once, and the key is freed with the last. Costs one atomic increment.
+///
+/// # Safety
+/// `key` is a live key; `key_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_key_clone(
+    key: *const jwtkit_key,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(key_out, "key_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        out.write(ffi::into_handle(jwtkit_key(Arc::clone(&key.0))));
+        Ok(())
+    })
+}
+
+/// A second handle on the same key set; free each handle once.
+///
+/// # Safety
+/// `set` is a live key set; `set_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_keyset_clone(
+    set: *const jwtkit_keyset,
+    set_out: *mut *const jwtkit_keyset,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(set_out, "set_out") }?;
+        // SAFETY: forwarded contract.
+        let set = unsafe { ffi::borrow(set, "set") }?;
+        out.write(ffi::into_handle(jwtkit_keyset(Arc::clone(&set.0))));
+        Ok(())
+    })
+}
+
+/// A new key: `key` with the key identifier `kid`, which `jwtkit_encode*` writes into the
+/// header and `jwtkit_key_to_public_jwk` publishes (e.g. the key's thumbprint). `key` is left
+/// as it was; the two share the parsed key.
+///
+/// # Safety
+/// `key` is a live key; `kid` is NUL-terminated; `key_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_key_with_kid(
+    key: *const jwtkit_key,
+    kid: *const c_char,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(key_out, "key_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        // SAFETY: forwarded contract.
+        let kid = unsafe { ffi::c_str(kid, "kid") }?;
+        if kid.is_empty() || kid.len() > jwt_crypto::MAX_KID_LEN {
+            return Err(ffi::Failure::invalid_argument(format!(
+                "kid must be 1 to {} bytes",
+                jwt_crypto::MAX_KID_LEN
+            )));
+        }
+        // A clone shares the parsed key; only its kid differs.
+        let copy = Key::clone(&key.0).with_key_id(kid);
+        out.write(ffi::into_handle(jwtkit_key(Arc::new(copy))));
+        Ok(())
+    })
+}
+
+/// The key's public JWK as JSON (`kty`, the public members, and `kid` and `alg` when set), to
+/// publish. An HMAC secret has no public form: `JWTKIT_ERR_KEY`. Free `*jwk_out` with
+/// `jwtkit_string_free`.
+///
+/// # Safety
+/// `key` is a live key; `jwk_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_key_to_public_jwk(
+    key: *const jwtkit_key,
+    jwk_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(jwk_out, "jwk_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        let jwk = serde_json::Value::Object(key.0.to_public_jwk()?);
+        out.write(ffi::into_c_string(jwk.to_string())?);
+        Ok(())
+    })
+}
+
+/// The public JWK set `{"keys":[...]}` of the `n_keys` keys at `keys`, as a login service
+/// publishes it (`/.well-known/jwks.json`). Fails with `JWTKIT_ERR_KEY` for an HMAC secret
+/// (never published), and with `JWTKIT_ERR_INVALID_ARGUMENT` for no keys or for two keys with
+/// the same `kid` (verifiers refuse tokens whose `kid` two keys share). Free `*jwks_out` with
+/// `jwtkit_string_free`.
+///
+/// # Safety
+/// `keys` points to `n_keys` live keys; `jwks_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_keys_to_public_jwks(
+    keys: *const *const jwtkit_key,
+    n_keys: usize,
+    jwks_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(jwks_out, "jwks_out") }?;
+        // SAFETY: forwarded contract.
+        let keys = unsafe { ffi::array(keys, n_keys, "keys") }?;
+        if keys.is_empty() {
+            return Err(ffi::Failure::invalid_argument("a JWK set needs a key"));
+        }
+        let mut jwks = Vec::with_capacity(keys.len());
+        let mut kids: Vec<&str> = Vec::new();
+        for (index, &key) in keys.iter().enumerate() {
+            // SAFETY: forwarded contract.
+            let key = unsafe { ffi::borrow(key, &format!("keys[{index}]")) }?;
+            let jwk = key.0.to_public_jwk().map_err(|err| ffi::Failure {
+                message: format!("keys[{index}]: {err}"),
+                ..ffi::Failure::from(err)
+            })?;
+            if let Some(kid) = key.0.key_id() {
+                if kids.contains(&kid) {
+                    return Err(ffi::Failure::invalid_argument(format!(
+                        "keys[{index}] has the kid {kid:?} of an earlier key"
+                    )));
+                }
+                kids.push(kid);
+            }
+            jwks.push(serde_json::Value::Object(jwk));
+        }
+        let set = serde_json::json!({ "keys": jwks });
+        out.write(ffi::into_c_string(set.to_string())?);
+        Ok(())
+    })
 }

@@ -18,15 +18,23 @@
     )
 )]
 
+pub mod claims;
 mod ffi;
 pub mod key;
+pub mod key_file;
+pub mod object;
+pub mod source;
 pub mod status;
 pub mod token;
 pub mod validator;
 
 use std::ffi::c_char;
 
+pub use claims::*;
 pub use key::*;
+pub use key_file::*;
+pub use object::*;
+pub use source::*;
 pub use status::*;
 pub use token::*;
 pub use validator::*;
@@ -38,6 +46,11 @@ pub const JWTKIT_VERSION_MAJOR: u32 = 0;
 pub const JWTKIT_VERSION_MINOR: u32 = 1;
 /// The library's patch version.
 pub const JWTKIT_VERSION_PATCH: u32 = 0;
+/// The version as one number, `0xMMmmpp` (major, minor, patch), for `#if` checks:
+/// `#if JWTKIT_VERSION_NUMBER >= 0x000100`. Compare it with `jwtkit_version_number()` to catch
+/// a program running against an older library than it was built with.
+pub const JWTKIT_VERSION_NUMBER: u32 =
+    (JWTKIT_VERSION_MAJOR << 16) | (JWTKIT_VERSION_MINOR << 8) | JWTKIT_VERSION_PATCH;
 
 /// Frees a string that jwtkit returned (claims, header, token). NULL is a no-op. Never pass
 /// these strings to `free()`.
@@ -79,9 +92,48 @@ pub extern "C" fn jwtkit_last_error_message() -> *const c_char {
     ffi::last_error()
 }
 
+/// Copies this thread's last error message (as `jwtkit_last_error_message` returns it) into
+/// `buf`, for code that hands the failure to another thread or keeps it past the next call:
+/// copy right after the failing call, on its thread, then the buffer is the caller's to move.
+/// Writes at most `buf_len` bytes, always NUL-terminated when `buf_len` is not 0, cutting a
+/// long message at a UTF-8 character boundary. Returns the message's full length (without the
+/// NUL), as `snprintf` does: a result of `buf_len` or more means it was cut. `buf` may be NULL
+/// when `buf_len` is 0, to ask for the length.
+///
+/// # Safety
+/// `buf` is NULL with `buf_len` 0, or points to `buf_len` writable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jwtkit_last_error_copy(buf: *mut c_char, buf_len: usize) -> usize {
+    // SAFETY: forwarded contract.
+    ffi::last_error_copy(|message| unsafe { ffi::copy_out(message, buf, buf_len) })
+}
+
+/// The library version as `JWTKIT_VERSION_NUMBER` spells it (`0xMMmmpp`), of the library
+/// loaded at run time.
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtkit_version_number() -> u32 {
+    JWTKIT_VERSION_NUMBER
+}
+
 /// The library version, e.g. `"0.1.0"`; a static string.
 #[unsafe(no_mangle)]
 pub extern "C" fn jwtkit_version() -> *const c_char {
     const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
     VERSION.as_ptr().cast()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The version constants the header carries are the crate's version.
+    #[test]
+    fn version_constants_match_the_crate() {
+        let version = format!(
+            "{}.{}.{}",
+            super::JWTKIT_VERSION_MAJOR,
+            super::JWTKIT_VERSION_MINOR,
+            super::JWTKIT_VERSION_PATCH
+        );
+        assert_eq!(version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(super::jwtkit_version_number(), 0x00_01_00);
+    }
 }

@@ -50,10 +50,12 @@ pub const JWTKIT_ERR_ISSUER: jwtkit_status = 203;
 pub const JWTKIT_ERR_AUDIENCE: jwtkit_status = 204;
 /// `sub` is not the expected subject.
 pub const JWTKIT_ERR_SUBJECT: jwtkit_status = 205;
-/// A required claim is absent, or its value is `null`.
+/// A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
+/// member (a claim or a header member) is absent or `null`.
 pub const JWTKIT_ERR_MISSING_CLAIM: jwtkit_status = 206;
-/// `jwtkit_claims_get_string`: the claim is present but is not a string, or it holds a NUL
-/// character (`\u0000`) and so cannot be handed over as a NUL-terminated C string.
+/// A claim or header member is present with another type than the getter reads
+/// (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
+/// character (`\u0000`), which a NUL-terminated C string cannot carry.
 pub const JWTKIT_ERR_CLAIM_TYPE: jwtkit_status = 207;
 /// The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation, or a JWK
 /// set with no usable key. Never caused by a token.
@@ -157,6 +159,65 @@ pub extern "C" fn jwtkit_status_is_rejection(status: jwtkit_status) -> c_int {
     c_int::from(rejection)
 }
 
+/// The `JWTKIT_ALG_*` value for an algorithm.
+pub(crate) fn alg_of(algorithm: Algorithm) -> jwtkit_alg {
+    let index = Algorithm::ALL
+        .iter()
+        .position(|&candidate| candidate == algorithm)
+        .unwrap_or(0);
+    // ALL has 12 entries, so the index fits.
+    u32::try_from(index).map_or(0, |index| index + 1)
+}
+
+/// The `JWTKIT_ALG_*` value for a JOSE algorithm name spelt exactly as JOSE spells it
+/// (`"ES256"`, `"EdDSA"`), e.g. from a configuration file. `"none"`, other spellings
+/// (`"es256"`, `" ES256"`) and unknown names are `JWTKIT_ERR_INVALID_ARGUMENT`, and the message
+/// lists the names accepted.
+///
+/// # Safety
+/// `name` is NUL-terminated; `alg_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_alg_from_name(
+    name: *const std::ffi::c_char,
+    alg_out: *mut jwtkit_alg,
+) -> jwtkit_status {
+    crate::ffi::boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { crate::ffi::Out::new(alg_out, "alg_out") }?;
+        // SAFETY: forwarded contract.
+        let name = unsafe { crate::ffi::c_str(name, "name") }?;
+        let algorithm: Algorithm = name.parse().map_err(|_| {
+            let names: Vec<&str> = Algorithm::ALL.iter().map(|alg| alg.as_str()).collect();
+            let never = if name.eq_ignore_ascii_case("none") {
+                " (an unsigned token proves nothing, so \"none\" is never accepted)"
+            } else {
+                ""
+            };
+            crate::ffi::Failure::invalid_argument(format!(
+                "{name:?} is not an algorithm name{never}; use one of {}",
+                names.join(", ")
+            ))
+        })?;
+        out.write(alg_of(algorithm));
+        Ok(())
+    })
+}
+
+/// The JOSE name of a `JWTKIT_ALG_*` value, e.g. `"ES256"`: a static string. NULL for a
+/// value that is not a `JWTKIT_ALG_*`.
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtkit_alg_name(alg: jwtkit_alg) -> *const std::ffi::c_char {
+    const NAMES: [&std::ffi::CStr; 12] = [
+        c"HS256", c"HS384", c"HS512", c"RS256", c"RS384", c"RS512", c"PS256", c"PS384", c"PS512",
+        c"ES256", c"ES384", c"EdDSA",
+    ];
+    let index = alg.checked_sub(1).and_then(|i| usize::try_from(i).ok());
+    index
+        .and_then(|index| NAMES.get(index))
+        .map_or(std::ptr::null(), |name| name.as_ptr())
+}
+
 /// The algorithm for a `JWTKIT_ALG_*` value.
 pub(crate) fn algorithm_of(alg: jwtkit_alg) -> Option<Algorithm> {
     let index = usize::try_from(alg.checked_sub(1)?).ok()?;
@@ -191,6 +252,23 @@ mod tests {
         for undefined in [1, 99, 106, 199, 208, 299, 301, 902, u32::MAX] {
             assert_eq!(jwtkit_status_is_rejection(undefined), 0, "{undefined}");
         }
+    }
+
+    #[test]
+    fn algorithm_names_round_trip() {
+        for algorithm in Algorithm::ALL {
+            let alg = alg_of(algorithm);
+            assert_eq!(algorithm_of(alg), Some(algorithm));
+            // SAFETY: a static NUL-terminated name.
+            let name = unsafe { std::ffi::CStr::from_ptr(jwtkit_alg_name(alg)) };
+            assert_eq!(name.to_str().unwrap(), algorithm.as_str());
+            let mut parsed = 0;
+            // SAFETY: a NUL-terminated name and a writable out.
+            let status = unsafe { jwtkit_alg_from_name(name.as_ptr(), &mut parsed) };
+            assert_eq!((status, parsed), (JWTKIT_OK, alg));
+        }
+        assert!(jwtkit_alg_name(0).is_null());
+        assert!(jwtkit_alg_name(13).is_null());
     }
 
     #[test]

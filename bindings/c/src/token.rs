@@ -48,6 +48,7 @@ unsafe fn verify_with(
 /// `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
 /// `claims_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_verify(
     validator: *const jwtkit_validator,
     key: *const jwtkit_key,
@@ -56,7 +57,7 @@ pub unsafe extern "C" fn jwtkit_verify(
     claims_out: *mut *mut c_char,
 ) -> jwtkit_status {
     // SAFETY: forwarded contract.
-    let key = unsafe { ffi::borrow(key, "key") }.map(|key| &key.0 as &dyn KeySource);
+    let key = unsafe { ffi::borrow(key, "key") }.map(|key| &*key.0 as &dyn KeySource);
     // SAFETY: forwarded contract.
     unsafe { verify_with(validator, key, token, token_len, claims_out) }
 }
@@ -66,6 +67,7 @@ pub unsafe extern "C" fn jwtkit_verify(
 /// # Safety
 /// As `jwtkit_verify`, with `set` a live key set.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_verify_with_keyset(
     validator: *const jwtkit_validator,
     set: *const jwtkit_keyset,
@@ -74,7 +76,7 @@ pub unsafe extern "C" fn jwtkit_verify_with_keyset(
     claims_out: *mut *mut c_char,
 ) -> jwtkit_status {
     // SAFETY: forwarded contract.
-    let set = unsafe { ffi::borrow(set, "set") }.map(|set| &set.0 as &dyn KeySource);
+    let set = unsafe { ffi::borrow(set, "set") }.map(|set| &*set.0 as &dyn KeySource);
     // SAFETY: forwarded contract.
     unsafe { verify_with(validator, set, token, token_len, claims_out) }
 }
@@ -85,6 +87,7 @@ pub unsafe extern "C" fn jwtkit_verify_with_keyset(
 /// # Safety
 /// `token` points to `token_len` readable bytes; `header_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_decode_header_unverified(
     token: *const c_char,
     token_len: usize,
@@ -118,6 +121,7 @@ pub unsafe extern "C" fn jwtkit_decode_header_unverified(
 /// `key` is a live key; the JSON strings are NUL-terminated (the header may be NULL);
 /// `token_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_encode(
     key: *const jwtkit_key,
     alg: jwtkit_alg,
@@ -143,7 +147,7 @@ pub unsafe extern "C" fn jwtkit_encode(
         let claims = unsafe { ffi::c_str(claims_json, "claims_json") }?;
         let claims = Value::Object(unique_object(claims, "claims_json")?);
         out.write(ffi::into_c_string(jwt_crypto::encode(
-            &header, &claims, &key.0,
+            &header, &claims, &*key.0,
         )?)?);
         Ok(())
     })
@@ -171,6 +175,7 @@ fn unique_object(json: &str, what: &str) -> Result<Map<String, Value>, Failure> 
 /// # Safety
 /// `claims_json` and `name` are NUL-terminated; `value_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_claims_get_string(
     claims_json: *const c_char,
     name: *const c_char,
@@ -213,6 +218,7 @@ pub unsafe extern "C" fn jwtkit_claims_get_string(
 /// `key` is a live key; `header_json` is NUL-terminated; `payload` points to `payload_len`
 /// readable bytes; `token_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_jws_sign(
     key: *const jwtkit_key,
     header_json: *const c_char,
@@ -232,7 +238,7 @@ pub unsafe extern "C" fn jwtkit_jws_sign(
         out.write(ffi::into_c_string(jws::sign(
             header.as_bytes(),
             payload,
-            &key.0,
+            &*key.0,
         )?)?);
         Ok(())
     })
@@ -246,6 +252,7 @@ pub unsafe extern "C" fn jwtkit_jws_sign(
 /// `validator` and `key` are live handles; `token` points to `token_len` readable bytes;
 /// `payload_out` and `payload_len_out` are writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_jws_verify(
     validator: *const jwtkit_validator,
     key: *const jwtkit_key,
@@ -270,7 +277,7 @@ pub unsafe extern "C" fn jwtkit_jws_verify(
         let verified = jws::verify(
             token,
             validation.algorithms(),
-            &key.0,
+            &*key.0,
             validation.token_len_limit(),
         )?;
         let (payload, len) = ffi::into_c_bytes(verified.payload);
@@ -286,6 +293,7 @@ pub unsafe extern "C" fn jwtkit_jws_verify(
 /// # Safety
 /// `key` is a live key; `thumbprint_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_key_thumbprint(
     key: *const jwtkit_key,
     thumbprint_out: *mut *mut c_char,

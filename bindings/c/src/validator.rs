@@ -113,6 +113,7 @@ fn check_flags(checks: u32) -> Result<u32, Failure> {
 /// # Safety
 /// `algs` points to `n_algs` values; `builder_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_new(
     algs: *const jwtkit_alg,
     n_algs: usize,
@@ -189,6 +190,7 @@ unsafe fn update_str(
 /// # Safety
 /// `builder` is a live builder; `iss` is NUL-terminated.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_add_issuer(
     builder: *mut jwtkit_validator_builder,
     iss: *const c_char,
@@ -204,6 +206,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_add_issuer(
 /// # Safety
 /// `builder` is a live builder; `aud` is NUL-terminated.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_add_audience(
     builder: *mut jwtkit_validator_builder,
     aud: *const c_char,
@@ -217,6 +220,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_add_audience(
 /// # Safety
 /// `builder` is a live builder; `sub` is NUL-terminated.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_set_subject(
     builder: *mut jwtkit_validator_builder,
     sub: *const c_char,
@@ -230,6 +234,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_subject(
 /// # Safety
 /// `builder` is a live builder; `typ` is NUL-terminated.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_set_typ(
     builder: *mut jwtkit_validator_builder,
     typ: *const c_char,
@@ -243,6 +248,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_typ(
 /// # Safety
 /// `builder` is a live builder; `name` is NUL-terminated.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_require_claim(
     builder: *mut jwtkit_validator_builder,
     name: *const c_char,
@@ -256,6 +262,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_require_claim(
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_clear_required(
     builder: *mut jwtkit_validator_builder,
 ) -> jwtkit_status {
@@ -271,6 +278,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_clear_required(
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_set_leeway(
     builder: *mut jwtkit_validator_builder,
     seconds: u32,
@@ -288,6 +296,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_leeway(
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_enable_checks(
     builder: *mut jwtkit_validator_builder,
     checks: u32,
@@ -306,6 +315,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_enable_checks(
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_disable_checks(
     builder: *mut jwtkit_validator_builder,
     checks: u32,
@@ -321,6 +331,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_disable_checks(
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_set_max_token_len(
     builder: *mut jwtkit_validator_builder,
     len: usize,
@@ -336,6 +347,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_max_token_len(
 /// # Safety
 /// `builder` is a live builder.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_set_now(
     builder: *mut jwtkit_validator_builder,
     unix_seconds: i64,
@@ -355,6 +367,7 @@ pub unsafe extern "C" fn jwtkit_validator_builder_set_now(
 /// # Safety
 /// `builder` is NULL or points to NULL or to a live builder; `validator_out` is writable.
 #[unsafe(no_mangle)]
+#[must_use]
 pub unsafe extern "C" fn jwtkit_validator_builder_build(
     builder: *mut *mut jwtkit_validator_builder,
     validator_out: *mut *const jwtkit_validator,

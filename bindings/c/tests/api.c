@@ -725,6 +725,15 @@ static void test_ssh_public_lines_are_not_secrets(void) {
     strcpy(variant + strlen(variant) - 1, "\r\n");
     CHECK_STATUS(jwtkit_key_from_secret((const uint8_t *)variant, strlen(variant), &key), JWTKIT_ERR_KEY);
     CHECK(key == untouched);
+    /* The line is a key, and loads as one; a certificate is not a key. */
+    CHECK_STATUS(jwtkit_key_from_openssh((const uint8_t *)variant, strlen(variant), &key), JWTKIT_OK);
+    CHECK(key != untouched);
+    jwtkit_key_free(key);
+    key = untouched;
+    CHECK_STATUS(jwtkit_key_from_openssh((const uint8_t *)SSH_ED25519_CERT_LINE, strlen(SSH_ED25519_CERT_LINE), &key),
+                 JWTKIT_ERR_KEY);
+    CHECK(strstr(jwtkit_last_error_message(), "certificate") != NULL);
+    CHECK(key == untouched);
 }
 
 struct shared {
