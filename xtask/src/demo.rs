@@ -139,8 +139,11 @@ pub fn run() -> Result<(), String> {
     let service = dir.join("login_orders");
     let example = root.join("bindings/c/examples/login_orders.c");
     compile("cc", &[example], &service, Link::Dynamic, &prefix, &C_FLAGS)?;
+    // keygen never overwrites, so a second demo run starts from no next key.
     let next = dir.join("next.pem");
-    let _ = std::fs::remove_file(&next);
+    for stale in [&next, &dir.join("next.pub.pem")] {
+        let _ = std::fs::remove_file(stale);
+    }
     run_tool(
         Command::new(&jwtkit)
             .args(["keygen", "p384", "--out"])

@@ -22,27 +22,33 @@ pub fn run() -> Result<(), String> {
     test.args(["test", "--workspace"]);
     step("cargo test --workspace", test)?;
 
-    // The workspace builds jwt-crypto on its default backend (ring); its own suite (vectors,
-    // Wycheproof, properties, keys) runs again on the other one.
-    let aws_lc = [
-        "-p",
-        "jwt-crypto",
-        "--no-default-features",
-        "--features",
-        "aws-lc-rs",
-    ];
-    let mut clippy_aws_lc = cargo();
-    clippy_aws_lc
-        .arg("clippy")
-        .args(aws_lc)
-        .args(["--all-targets", "--", "-D", "warnings"]);
-    step(
-        "cargo clippy -p jwt-crypto (aws-lc-rs backend)",
-        clippy_aws_lc,
-    )?;
-    let mut test_aws_lc = cargo();
-    test_aws_lc.arg("test").args(aws_lc);
-    step("cargo test -p jwt-crypto (aws-lc-rs backend)", test_aws_lc)?;
+    // The workspace builds jwt-crypto on its default backend (ring); the suites of the crates
+    // that choose a backend (vectors, Wycheproof, properties, keys; the remote key source over
+    // rustls) run again on the other one.
+    for package in ["jwt-crypto", "jwt-jwks"] {
+        let aws_lc = [
+            "-p",
+            package,
+            "--no-default-features",
+            "--features",
+            "aws-lc-rs",
+        ];
+        let mut clippy_aws_lc = cargo();
+        clippy_aws_lc
+            .arg("clippy")
+            .args(aws_lc)
+            .args(["--all-targets", "--", "-D", "warnings"]);
+        step(
+            &format!("cargo clippy -p {package} (aws-lc-rs backend)"),
+            clippy_aws_lc,
+        )?;
+        let mut test_aws_lc = cargo();
+        test_aws_lc.arg("test").args(aws_lc);
+        step(
+            &format!("cargo test -p {package} (aws-lc-rs backend)"),
+            test_aws_lc,
+        )?;
+    }
 
     crate::header::run(true)?;
     crate::ctest::run()?;
@@ -53,6 +59,23 @@ pub fn run() -> Result<(), String> {
     crate::demo::run()?;
 
     crate::interop::run()?;
+    // The same interop with jwt-crypto on its other backend: this xtask rebuilt on aws-lc-rs.
+    let mut interop_aws_lc = cargo();
+    interop_aws_lc.args([
+        "run",
+        "--quiet",
+        "-p",
+        "xtask",
+        "--no-default-features",
+        "--features",
+        "aws-lc-rs",
+        "--",
+        "test-interop",
+    ]);
+    step(
+        "interop with node's jose (aws-lc-rs backend)",
+        interop_aws_lc,
+    )?;
 
     println!("==> all checks passed");
     Ok(())
