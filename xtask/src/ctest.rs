@@ -298,7 +298,10 @@ fn helgrind(out_dir: &Path) -> Result<Command, String> {
     let mut command = Command::new("valgrind");
     command
         .args(["--tool=helgrind", "--error-exitcode=99"])
-        .arg(format!("--suppressions={}", suppressions.display()));
+        .arg(format!("--suppressions={}", suppressions.display()))
+        // helgrind runs one thread at a time, so whether a verifier sees a given rotation is
+        // up to its scheduler: the test then checks races, not that both keys were seen.
+        .env("JWTKIT_TEST_SERIALIZED_THREADS", "1");
     Ok(command)
 }
 

@@ -42,7 +42,11 @@ impl jwtkit_claims {
 /// token with `"exp": "tomorrow"` would be issued, then refused by every verifier.
 fn check_registered_type(name: &str, value: &Value) -> Result<(), Failure> {
     let fits = match name {
-        "exp" | "nbf" | "iat" => value.is_number(),
+        // The verifier's own NumericDate rule (a JSON number whose floor fits in i64), so the
+        // builder never issues a token every verifier refuses.
+        "exp" | "nbf" | "iat" => {
+            serde_json::from_value::<jwt_crypto::NumericDate>(value.clone()).is_ok()
+        }
         "iss" | "sub" | "jti" => value.is_string(),
         "aud" => match value {
             Value::String(_) => true,
@@ -55,7 +59,7 @@ fn check_registered_type(name: &str, value: &Value) -> Result<(), Failure> {
         Ok(())
     } else {
         let expected = match name {
-            "exp" | "nbf" | "iat" => "a number of seconds (NumericDate)",
+            "exp" | "nbf" | "iat" => "a number of seconds (NumericDate) within 64 bits",
             "aud" => "a string or an array of strings",
             _ => "a string",
         };

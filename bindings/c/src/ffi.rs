@@ -63,17 +63,26 @@ fn set_last_error(message: &str) {
     // A message with an interior NUL is cut there rather than lost.
     let bytes: Vec<u8> = message.bytes().take_while(|&b| b != 0).collect();
     let message = CString::new(bytes).unwrap_or_default();
-    LAST_ERROR.with(|last| *last.borrow_mut() = message);
+    // `try_with`: a call from a thread-exit destructor, after the thread's storage is gone,
+    // must not panic (a panic here would abort the C program); the message is then dropped.
+    let _ = LAST_ERROR.try_with(|last| *last.borrow_mut() = message);
 }
 
-/// This thread's last failure message; valid until this thread's next failing call.
+/// This thread's last failure message; valid until this thread's next failing call. Empty
+/// when the thread's storage is already gone.
 pub(crate) fn last_error() -> *const c_char {
-    LAST_ERROR.with(|last| last.borrow().as_ptr())
+    LAST_ERROR
+        .try_with(|last| last.borrow().as_ptr())
+        .unwrap_or(c"".as_ptr())
 }
 
-/// Hands this thread's last error message to `copy` (as bytes, without its NUL).
+/// Hands this thread's last error message to `copy` (as bytes, without its NUL); empty when
+/// the thread's storage is already gone.
 pub(crate) fn last_error_copy<R>(copy: impl FnOnce(&[u8]) -> R) -> R {
-    LAST_ERROR.with(|last| copy(last.borrow().as_bytes()))
+    match LAST_ERROR.try_with(|last| last.borrow().as_bytes().to_vec()) {
+        Ok(message) => copy(&message),
+        Err(_) => copy(b""),
+    }
 }
 
 /// Copies `message` into `buf` as `jwtkit_last_error_copy` documents; returns its length.

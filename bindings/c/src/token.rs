@@ -141,14 +141,16 @@ pub unsafe extern "C" fn jwtkit_encode(
         if !header_json_or_null.is_null() {
             // SAFETY: forwarded contract (non-NULL here).
             let json = unsafe { ffi::c_str(header_json_or_null, "header_json") }?;
-            header = header.merge(unique_object(json, "header_json")?)?;
+            header = header
+                .merge(unique_object(json, "header_json")?)
+                .map_err(Failure::from_builder)?;
         }
         // SAFETY: forwarded contract.
         let claims = unsafe { ffi::c_str(claims_json, "claims_json") }?;
         let claims = Value::Object(unique_object(claims, "claims_json")?);
-        out.write(ffi::into_c_string(jwt_crypto::encode(
-            &header, &claims, &*key.0,
-        )?)?);
+        // What the caller wrote is refused as its mistake, never as a token rejection.
+        let token = jwt_crypto::encode(&header, &claims, &*key.0).map_err(Failure::from_builder)?;
+        out.write(ffi::into_c_string(token)?);
         Ok(())
     })
 }
@@ -235,11 +237,9 @@ pub unsafe extern "C" fn jwtkit_jws_sign(
         let header = unsafe { ffi::c_str(header_json, "header_json") }?;
         // SAFETY: forwarded contract.
         let payload = unsafe { ffi::bytes(payload, payload_len, "payload") }?;
-        out.write(ffi::into_c_string(jws::sign(
-            header.as_bytes(),
-            payload,
-            &*key.0,
-        )?)?);
+        let token =
+            jws::sign(header.as_bytes(), payload, &*key.0).map_err(Failure::from_builder)?;
+        out.write(ffi::into_c_string(token)?);
         Ok(())
     })
 }

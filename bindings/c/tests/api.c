@@ -382,6 +382,12 @@ static void test_encode_refuses_duplicate_member_names(void) {
     CHECK(strstr(jwtkit_last_error_message(), "duplicate") != NULL);
     CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, NULL, "{\"role\":{\"admin\":false,\"admin\":true}}", &token),
                  JWTKIT_ERR_INVALID_ARGUMENT);
+    /* The caller's own malformed header is the caller's mistake, never a token rejection. */
+    CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, "{\"kid\":5}", "{\"exp\":1700000600}", &token),
+                 JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, "{\"crit\":[\"exp\"],\"exp\":1}", "{}", &token),
+                 JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK(token == untouched);
     CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, "{\"kid\":\"a\",\"kid\":\"b\"}", "{\"exp\":1}", &token),
                  JWTKIT_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_HS256, NULL, "[1,2]", &token), JWTKIT_ERR_INVALID_ARGUMENT);

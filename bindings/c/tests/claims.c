@@ -297,6 +297,10 @@ static void test_builder_refusals(void) {
     CHECK(strstr(jwtkit_last_error_message(), "NumericDate") != NULL);
     CHECK_STATUS(jwtkit_claims_set_i64(c, "jti", 1), JWTKIT_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(jwtkit_claims_set_json(c, "nbf", "\"1\"", 3), JWTKIT_ERR_INVALID_ARGUMENT);
+    /* ... within the range every verifier reads them in: no date past 64 bits. */
+    CHECK_STATUS(jwtkit_claims_set_double(c, "nbf", 1e300), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_claims_set_json(c, "iat", "18446744073709551615", 20), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_claims_set_double(c, "nbf", 1700000000.5), JWTKIT_OK); /* a fraction is fine */
     /* An array may hold NUL when lengths are given; an empty one needs no pointer. */
     CHECK_STATUS(jwtkit_claims_set_string_array(c, "parts", parts, lens, 2), JWTKIT_OK);
     CHECK_STATUS(jwtkit_claims_set_string_array(c, "none", NULL, NULL, 0), JWTKIT_OK);

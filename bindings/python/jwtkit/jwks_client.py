@@ -21,14 +21,15 @@ from typing import Any, Optional, Union
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
 
-from ._native import parse_json_object, unverified_header
-from .api_jwk import PyJWK, PyJWKSet, PyJWTSetWithTimestamp
+from ._native import KeySet, parse_json_object, unverified_header
+from .api_jwk import PyJWK, PyJWKSet, PyJWTSetWithTimestamp, _set_refusal
 from .api_jws import _as_text
 from .exceptions import (
     PyJWKClientConnectionError,
     PyJWKClientError,
     PyJWKClientKeyNotFoundError,
     PyJWKSetError,
+    PyJWTError,
 )
 
 __all__ = ["PyJWKClient", "JWKSetCache", "DEFAULT_MAX_RESPONSE_BYTES"]
@@ -255,6 +256,12 @@ class PyJWKClient:
         self.uri = uri
         self.jwk_set_cache: Optional[JWKSetCache] = None
         self.headers = headers
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise PyJWKClientError(f'Timeout must be a number, the input is "{timeout}"')
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise PyJWKClientError(
+                f'Timeout must be finite and greater than 0, the input is "{timeout}"'
+            )
         self.timeout = timeout
         self.ssl_context = ssl_context
         if cooldown_duration < 0:
@@ -277,9 +284,12 @@ class PyJWKClient:
             )
         self.max_response_bytes = max_response_bytes
         self._last_successful_fetch: Optional[float] = None
+        # When the last refetch for an unknown kid was tried, whatever came of it: a failing
+        # or slow IdP is asked again only after the cooldown.
+        self._last_refetch_attempt: Optional[float] = None
         self._client_lock = threading.RLock()
         if cache_jwk_set:
-            if lifespan <= 0:
+            if not (math.isfinite(lifespan) and lifespan > 0):
                 raise PyJWKClientError(
                     f'Lifespan must be greater than 0, the input is "{lifespan}"'
                 )
@@ -306,6 +316,12 @@ class PyJWKClient:
                 f"The JWKS endpoint did not return a JSON object (the response is {err})"
             ) from None
         jwk_set = self._as_jwk_set_payload(jwk_set)
+        # A published set must hold no secret at all (the core's rule for fetched sets); it is
+        # refused as PyJWKSet refuses any set it cannot use.
+        try:
+            KeySet.from_published_jwks(jwk_set)
+        except PyJWTError as err:
+            raise PyJWKSetError(_set_refusal(str(err))) from None
         if self.jwk_set_cache is not None:
             self.jwk_set_cache.put(jwk_set)
         self._last_successful_fetch = time.monotonic()
@@ -353,12 +369,17 @@ class PyJWKClient:
             jwk_set = self.get_jwk_set()
             signing_keys = self._signing_keys(jwk_set)
             if not self._matches(signing_keys, kid):
+                last = max(
+                    (t for t in (self._last_successful_fetch, self._last_refetch_attempt) if t),
+                    default=None,
+                )
                 cooling_down = (
                     self.jwk_set_cache is not None
-                    and self._last_successful_fetch is not None
-                    and time.monotonic() - self._last_successful_fetch < self.cooldown_duration
+                    and last is not None
+                    and time.monotonic() - last < self.cooldown_duration
                 )
                 if not cooling_down:
+                    self._last_refetch_attempt = time.monotonic()
                     jwk_set = self.get_jwk_set(refresh=True)
                     self._last_successful_fetch = time.monotonic()
                     signing_keys = self._signing_keys(jwk_set)

@@ -262,6 +262,16 @@ impl PyKeySet {
             .map_err(|err| errors::to_py(py, err, &Context::default()))
     }
 
+    /// A JWK set fetched from an issuer's published URL: `from_jwks`, and no secret (`oct`)
+    /// key at all, since a secret in a published set is a leaked one.
+    #[staticmethod]
+    fn from_published_jwks(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = convert::json_text(jwks, "JWK set")?;
+        JwkSet::from_published_json(&text)
+            .map(|set| PyKeySet { set })
+            .map_err(|err| errors::to_py(py, err, &Context::default()))
+    }
+
     /// The `kid` of each usable key, in the set's order (`None` for keys without one).
     #[getter]
     fn key_ids(&self) -> Vec<Option<String>> {

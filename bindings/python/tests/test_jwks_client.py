@@ -300,3 +300,37 @@ def test_the_timeout_bounds_the_whole_fetch(server: tuple[Server, str], headers_
     sent = state.sent
     time.sleep(1)
     assert state.sent - sent <= 2
+
+
+def test_a_published_set_holding_a_secret_is_refused(server: tuple[Server, str]) -> None:
+    """A secret in a JWKS URL's answer, even alone, is a leaked secret: anyone who fetched it
+    could sign HS256 tokens, so the client refuses the whole set (the core's rule)."""
+    state, url = server
+    secret = jwtkit.Key.generate("HS256", kid="s").to_private_jwk()
+    state.jwks = {"keys": [secret]}
+    with pytest.raises(jwtkit.PyJWKSetError, match="secret"):
+        jwtkit.PyJWKClient(url).get_jwk_set()
+    # A local PyJWKSet of secrets, chosen by the caller, still loads.
+    assert len(jwtkit.PyJWKSet.from_dict({"keys": [secret]})) == 1
+
+
+def test_a_failing_refetch_starts_the_cooldown_too(server: tuple[Server, str]) -> None:
+    """An unknown kid while the IdP fails must not send every later token to the IdP: the
+    cooldown counts attempts, not only successes."""
+    state, url = server
+    state.jwks = {"keys": [jwtkit.Key.generate("ES256", kid="k1").to_public_jwk()]}
+    client = jwtkit.PyJWKClient(url, cooldown_duration=60)
+    client.get_signing_key("k1")
+    client._last_successful_fetch = time.monotonic() - 120  # the last success is old
+    state.status = 500
+    for _ in range(5):
+        with pytest.raises(jwtkit.PyJWKClientError):
+            client.get_signing_key("unknown")
+    assert state.hits == 2  # the first fetch and one refetch, not six
+
+
+@pytest.mark.parametrize("option", ["timeout", "lifespan"])
+def test_non_finite_durations_are_refused(option: str) -> None:
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(jwtkit.PyJWKClientError):
+            jwtkit.PyJWKClient("https://login.example/jwks", **{option: value})

@@ -82,6 +82,24 @@ impl JwkSet {
         JwkSet::from_value(&value)
     }
 
+    /// Loads a set fetched from an issuer's published JWK set URL: [`JwkSet::from_json`], and
+    /// no secret (`oct`) key at all. A published set is public, so a secret in it, even alone,
+    /// is a leaked one that anyone who fetched the URL could sign HS256 tokens with.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an `oct` member, or for any reason [`JwkSet::from_json`] gives.
+    pub fn from_published_json(json: &str) -> Result<JwkSet, Error> {
+        let set = JwkSet::from_json(json)?;
+        if set.keys().iter().any(|key| key.family() == KeyFamily::Hmac) {
+            return Err(Error::InvalidKey(
+                "a published JWK set holds a secret (\"oct\") key; a secret must never be \
+                 published"
+                    .into(),
+            ));
+        }
+        Ok(set)
+    }
+
     /// Loads a set from an already parsed JSON value, skipping the keys it cannot use.
     ///
     /// # Errors

@@ -312,3 +312,23 @@ fn a_set_publishes_its_public_keys_and_clones_cheaply() {
         assert!(source.select(Algorithm::ES256, Some("ec")).is_ok());
     }
 }
+
+#[test]
+fn a_published_set_holds_no_secret_at_all() {
+    let secret = Key::generate_hmac(Algorithm::HS256)
+        .unwrap()
+        .with_key_id("s");
+    let only_secrets = json!({ "keys": [secret.to_private_jwk().unwrap()] }).to_string();
+    // Loaded locally, a set of secrets is a key set like any other...
+    assert!(JwkSet::from_json(&only_secrets).is_ok());
+    // ...but fetched from an issuer it is a leaked secret.
+    let error = JwkSet::from_published_json(&only_secrets).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidKey);
+    assert!(error.to_string().contains("oct"), "{error}");
+    let ed = Key::generate_ed25519().unwrap().with_key_id("ed");
+    let public = json!({ "keys": [ed.to_public_jwk().unwrap()] }).to_string();
+    assert_eq!(
+        JwkSet::from_published_json(&public).unwrap().keys().len(),
+        1
+    );
+}

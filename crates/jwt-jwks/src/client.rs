@@ -227,7 +227,11 @@ impl JwksClient {
     /// [`Error::Fetch`] with the first attempt's failure; [`Error::Unavailable`] on timeout.
     pub fn wait_ready(&self, timeout: Duration) -> Result<(), Error> {
         let shared = self.shared();
-        let deadline = Instant::now() + timeout;
+        // A timeout too long to add (`Duration::MAX`) means no deadline worth keeping.
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(timeout)
+            .unwrap_or_else(|| now + Duration::from_secs(u64::from(u32::MAX)));
         loop {
             let published = shared.current();
             if let Some(answer) = readiness(&published) {

@@ -58,7 +58,7 @@ pub(crate) fn load(
         }
     };
     let fetched = http.get(jwks_url, JWKS_MEDIA, deadline)?;
-    let set = JwkSet::from_json(&fetched.body).map_err(|error| {
+    let set = JwkSet::from_published_json(&fetched.body).map_err(|error| {
         let kind = match error {
             jwt_crypto::Error::InvalidKey(message) => message,
             other => other.to_string(),

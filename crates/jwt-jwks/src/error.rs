@@ -95,8 +95,9 @@ pub enum FetchErrorKind {
     InvalidResponse,
     /// The discovery document names another issuer than the configured one.
     IssuerMismatch,
-    /// The document is not a JWK set the local rules accept (jwt-crypto's `JwkSet::from_json`
-    /// refused it: no usable key, `oct` keys beside public ones, too many keys, …).
+    /// The document is not a JWK set the local rules accept (jwt-crypto's
+    /// `JwkSet::from_published_json` refused it: no usable key, a secret `oct` key, too many
+    /// keys, …).
     InvalidKeySet,
 }
 

@@ -52,9 +52,10 @@
 //!   and a whole-fetch deadline, a response-size cap, redirects only within one origin. A
 //!   proxy named by the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) is used, except
 //!   for loopback hosts.
-//! - **Keys.** Every set is loaded with [`JwkSet::from_json`](jwt_crypto::JwkSet::from_json), so
-//!   every local rule holds (`use`, `key_ops`, `alg`, sizes, ambiguous `kid`s, no secret beside
-//!   public keys); a set it refuses is a failed fetch, and the last good set stays.
+//! - **Keys.** Every set is loaded with
+//!   [`JwkSet::from_published_json`](jwt_crypto::JwkSet::from_published_json), so every local
+//!   rule holds (`use`, `key_ops`, `alg`, sizes, ambiguous `kid`s) and no secret (`oct`) key is
+//!   ever taken from a URL; a set it refuses is a failed fetch, and the last good set stays.
 //! - **Cache.** `Cache-Control: max-age` (less `Age`) within `[min_ttl, max_ttl]`; the
 //!   refresher fetches again when a set goes stale, before any verification has to wait.
 //! - **Rotation.** A token with a `kid` the set lacks demands a refetch: at most one per

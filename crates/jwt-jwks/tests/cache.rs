@@ -44,6 +44,15 @@ fn decode_through_the_key_source_seam() {
 }
 
 #[test]
+fn waiting_without_a_deadline_does_not_overflow() {
+    let idp = Idp::start();
+    idp.set(PATH, Reply::json(jwks(&[&signing_key("k1")])));
+    let client = JwksClient::from_jwks_url(&idp.url(PATH)).unwrap();
+    client.wait_ready(Duration::MAX).unwrap();
+    assert_eq!(idp.hits(PATH), 1);
+}
+
+#[test]
 fn key_rotation_is_picked_up_on_an_unknown_kid() {
     let idp = Idp::start();
     let (k1, k2) = (signing_key("k1"), signing_key("k2"));

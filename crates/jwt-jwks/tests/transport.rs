@@ -145,6 +145,11 @@ fn documents_that_are_not_usable_key_sets_are_refused() {
             json!({"keys": [public, secret]}).to_string(),
             "mixes secret",
         ),
+        // A secret alone is a leaked secret too: anyone who fetched it could sign HS256.
+        (
+            json!({"keys": [secret]}).to_string(),
+            "secret (\"oct\") key",
+        ),
         (
             json!({"keys": [public, public]})
                 .to_string()

@@ -69,6 +69,12 @@ fn refuse_key_lookalike(secret: &[u8]) -> Result<(), Error> {
             "this HMAC secret is a DER-encoded key; use Key::from_der for keys".into(),
         ));
     }
+    // An SSH public key blob, raw or as the bare base64 of a `.pub` line.
+    if ssh::is_wire_public_key(secret) || decoded.as_deref().is_some_and(ssh::is_wire_public_key) {
+        return Err(Error::InvalidKey(
+            "this HMAC secret is an SSH public key; use Key::from_openssh for keys".into(),
+        ));
+    }
     Ok(())
 }
 

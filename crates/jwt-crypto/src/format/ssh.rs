@@ -29,7 +29,8 @@ fn is_key_type(word: &[u8]) -> bool {
     KEY_TYPES.iter().any(|name| word == name.as_bytes()) || word.ends_with(CERTIFICATE_SUFFIX)
 }
 
-/// Whether `text` is an OpenSSH public key: its first non-blank line holds a key type name
+/// Whether `text` is an OpenSSH public key: its first line that is neither blank nor a `#`
+/// comment holds a key type name
 /// followed by whitespace (a space or a tab, once or more, as `sshd` and `cryptography` both
 /// accept), at its start or after the options an `authorized_keys` line may start with.
 pub(crate) fn is_public_key_text(text: &[u8]) -> bool {
@@ -50,13 +51,25 @@ pub(crate) fn is_public_key_text(text: &[u8]) -> bool {
     false
 }
 
-/// The first line that is not blank, after a UTF-8 byte order mark.
+/// The first line that is neither blank nor an `authorized_keys` comment (`#`), after a
+/// UTF-8 byte order mark.
 fn first_line(text: &[u8]) -> &[u8] {
-    let text = text
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(text)
-        .trim_ascii_start();
-    text.split(|&b| b == b'\n').next().unwrap_or_default()
+    let text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+    text.split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty() && !line.starts_with(b"#"))
+        .unwrap_or_default()
+}
+
+/// Whether `bytes` begin as an SSH public key blob (RFC 4253 §6.6): a 4-byte length, then a
+/// key or certificate type name of that length. Such bytes are a key however they travel (the
+/// bare base64 of a `.pub` line, decoded or not), never an HMAC secret.
+pub(crate) fn is_wire_public_key(bytes: &[u8]) -> bool {
+    let Some((len, rest)) = bytes.split_first_chunk::<4>() else {
+        return false;
+    };
+    let len = usize::try_from(u32::from_be_bytes(*len)).unwrap_or(usize::MAX);
+    rest.get(..len).is_some_and(is_key_type)
 }
 
 /// Parses `type base64-blob [comment]`: an Ed25519, ECDSA P-256/P-384 or RSA public key.
@@ -174,6 +187,7 @@ mod tests {
             "ssh-rsa-cert-v01@openssh.com AAAA",
             "sk-ssh-ed25519@openssh.com AAAA",
             "\u{feff}ecdsa-sha2-nistp521 AAAA",
+            "# deploy key\n\nssh-ed25519 AAAA",
         ] {
             assert!(is_public_key_text(line.as_bytes()), "{line:?}");
         }
@@ -186,6 +200,22 @@ mod tests {
         ] {
             assert!(!is_public_key_text(text.as_bytes()), "{text:?}");
         }
+    }
+
+    #[test]
+    fn key_blobs_are_recognised_by_their_type_name() {
+        let blob = |name: &[u8]| {
+            let mut out = u32::try_from(name.len()).unwrap().to_be_bytes().to_vec();
+            out.extend_from_slice(name);
+            out.extend_from_slice(&[0, 0, 0, 32]);
+            out
+        };
+        assert!(is_wire_public_key(&blob(b"ssh-ed25519")));
+        assert!(is_wire_public_key(&blob(b"ecdsa-sha2-nistp256")));
+        assert!(is_wire_public_key(&blob(b"ssh-rsa-cert-v01@openssh.com")));
+        assert!(!is_wire_public_key(&blob(b"ssh-nothing")));
+        assert!(!is_wire_public_key(&[0, 0, 0, 7, b's', b's', b'h']));
+        assert!(!is_wire_public_key(b"a random secret of thirty-two by"));
     }
 
     #[test]
