@@ -1,16 +1,12 @@
 //! HMAC secrets as callers hand them over: the length rule of RFC 7518 §3.2, and the refusal
 //! of text or DER that is really a key, which is how HS/RS algorithm confusion is set up.
 
-use jwt_core::Error;
+use jwt_core::{Algorithm, Error};
 
 use crate::b64;
 use crate::format::{pkix, ssh};
 use crate::material::HmacMaterial;
 use crate::secret::Secret;
-
-/// RFC 7518 §3.2: the secret must be at least as long as the hash output. The shortest hash
-/// (SHA-256) sets the floor for loading; longer hashes are checked when they are used.
-pub(crate) const MIN_SECRET_LEN: usize = 32;
 
 /// Checks a secret and keeps it. With `enforce_minimum`, a secret shorter than 32 bytes is
 /// refused (and HS384/HS512 refuse, when used, secrets shorter than 48/64 bytes); without it,
@@ -19,9 +15,12 @@ pub(crate) fn hmac_material(secret: &[u8], enforce_minimum: bool) -> Result<Hmac
     if secret.is_empty() {
         return Err(Error::InvalidKey("an HMAC secret must not be empty".into()));
     }
-    if enforce_minimum && secret.len() < MIN_SECRET_LEN {
+    // RFC 7518 §3.2: at least as long as the hash output. The shortest hash (SHA-256) sets the
+    // floor for loading; longer hashes are checked when they are used.
+    let floor = Algorithm::HS256.min_secret_len().unwrap_or(32);
+    if enforce_minimum && secret.len() < floor {
         return Err(Error::InvalidKey(format!(
-            "an HMAC secret must be at least {MIN_SECRET_LEN} bytes (RFC 7518 §3.2); this one has {}",
+            "an HMAC secret must be at least {floor} bytes (RFC 7518 §3.2); this one has {}",
             secret.len()
         )));
     }
