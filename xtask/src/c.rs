@@ -8,7 +8,7 @@ use std::process::Command;
 use crate::run::{cargo, workspace_root};
 
 /// The version the library and `jwtkit.pc` carry, read from the binding crate.
-const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Where `cargo xtask c` lays the library out.
 pub fn staging_prefix() -> PathBuf {
@@ -36,14 +36,7 @@ pub fn build(prefix: &Path) -> Result<(), String> {
     }
     // rustc prints "note: native-static-libs: -lgcc_s -lutil ..." for the staticlib; cargo
     // replays it on a fresh build.
-    let native_libs = stderr
-        .lines()
-        .find_map(|line| {
-            line.split_once("native-static-libs: ")
-                .map(|(_, libs)| libs.trim().to_owned())
-        })
-        .ok_or("rustc did not print native-static-libs")?;
-    let native_libs = libs_private(&native_libs);
+    let native_libs = libs_private(&native_static_libs(&stderr)?);
 
     let release = workspace_root().join("target/release");
     let (include, lib) = (prefix.join("include"), prefix.join("lib"));
@@ -62,13 +55,7 @@ pub fn build(prefix: &Path) -> Result<(), String> {
     symlink(&versioned, &lib.join(format!("libjwtkit.so.{major}")))?;
     symlink(&versioned, &lib.join("libjwtkit.so"))?;
 
-    let pc = format!(
-        "prefix={prefix}\nincludedir=${{prefix}}/include\nlibdir=${{prefix}}/lib\n\n\
-         Name: jwtkit\nDescription: JSON Web Tokens, strict by default, on ring\n\
-         Version: {VERSION}\nCflags: -I${{includedir}}\nLibs: -L${{libdir}} -ljwtkit\n\
-         Libs.private: {native_libs}\n",
-        prefix = prefix.display()
-    );
+    let pc = pc_file(&prefix.display().to_string(), "${prefix}/lib", &native_libs);
     let pc_path = pkgconfig.join("jwtkit.pc");
     std::fs::write(&pc_path, pc).map_err(|err| format!("writing {}: {err}", pc_path.display()))?;
     println!("==> libjwtkit {VERSION} in {}", prefix.display());
@@ -93,10 +80,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build(&prefix)
 }
 
+/// The libraries rustc's `--print=native-static-libs` names (cargo replays the note on a
+/// fresh build), from the build's stderr.
+pub fn native_static_libs(stderr: &str) -> Result<String, String> {
+    stderr
+        .lines()
+        .find_map(|line| {
+            line.split_once("native-static-libs: ")
+                .map(|(_, libs)| libs.trim().to_owned())
+        })
+        .ok_or_else(|| "rustc did not print native-static-libs".to_owned())
+}
+
+/// `jwtkit.pc` for a library in `libdir` under `prefix`, both as pkg-config variables may
+/// spell them: `${pcfiledir}/../..` and `${prefix}/lib` give a tree that can be moved.
+pub fn pc_file(prefix: &str, libdir: &str, libs_private: &str) -> String {
+    format!(
+        "prefix={prefix}\nincludedir=${{prefix}}/include\nlibdir={libdir}\n\n\
+         Name: jwtkit\nDescription: JSON Web Tokens, strict by default, on ring\n\
+         Version: {VERSION}\nCflags: -I${{includedir}}\nLibs: -L${{libdir}} -ljwtkit\n\
+         Libs.private: {libs_private}\n"
+    )
+}
+
 /// `Libs.private` from rustc's native-static-libs, less `-lgcc_s`: the shared unwinder has no
 /// static archive, so with it `cc -static` fails. The C compiler driver links the unwinder
 /// that fits the link itself (`libgcc_s` for a dynamic program, `libgcc_eh` for `-static`).
-fn libs_private(native_libs: &str) -> String {
+pub fn libs_private(native_libs: &str) -> String {
     native_libs
         .split_whitespace()
         .filter(|flag| *flag != "-lgcc_s")

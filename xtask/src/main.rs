@@ -6,6 +6,7 @@ mod bench_python;
 mod c;
 mod ctest;
 mod demo;
+mod dist;
 mod fuzz;
 mod header;
 mod interop;
@@ -37,6 +38,9 @@ tasks:
                    seed fuzz/corpus/ from tests/vectors and run every cargo-fuzz target N s
                    (default 60); --replay-valgrind replays the c_abi corpus under valgrind
   test-interop     only the interop test against node's jose (part of `test`)
+  dist [--target T]
+                   release artifacts into target/dist/, each checked: the manylinux2014 abi3
+                   wheel and sdist, the C tarball (glibc 2.17) and .debs, the Rust crates
 ";
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         }
         Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
         Some("test-interop") => interop::run(),
+        Some("dist") => dist::run(args.get(1..).unwrap_or_default()),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

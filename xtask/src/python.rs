@@ -11,7 +11,7 @@ use std::process::Command;
 use crate::run::{step, workspace_root};
 
 /// The tools, pinned (each version checked to exist on PyPI with `pip index versions`).
-const MATURIN: &str = "maturin==1.16.0";
+pub const MATURIN: &str = "maturin==1.16.0";
 const TEST_PACKAGES: &[&str] = &[
     "pytest==9.2.0",
     "PyJWT==2.15.1",
@@ -29,7 +29,7 @@ fn venv_python(venv: &Path) -> PathBuf {
 }
 
 /// Makes a venv at `venv` (anew when `fresh`) with `packages` installed.
-fn venv(venv: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf, String> {
+pub fn venv(venv: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf, String> {
     let python = venv_python(venv);
     let marker = venv.join("jwtkit-packages.txt");
     let wanted = packages.join("\n");
@@ -99,14 +99,19 @@ pub fn wheel() -> Result<PathBuf, String> {
         .ok_or_else(|| "maturin built no jwtkit wheel".to_owned())
 }
 
-/// `cargo xtask test-python`: builds the wheel, installs it into a fresh venv with the
-/// pinned test packages, runs pytest and `mypy.stubtest`.
 /// A fresh venv at `dir` with `packages` and the jwtkit wheel installed; its python.
 /// (`fresh` rebuilds the venv itself too; the wheel is reinstalled either way.)
 pub fn venv_with_wheel(dir: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf, String> {
     let wheel = wheel()?;
     let python = venv(dir, fresh, packages)?;
-    let mut install = Command::new(&python);
+    install_wheel(&python, &wheel)?;
+    Ok(python)
+}
+
+/// Installs `wheel` (only it, not its dependencies) into the venv of `python`, replacing any
+/// jwtkit already there.
+pub fn install_wheel(python: &Path, wheel: &Path) -> Result<(), String> {
+    let mut install = Command::new(python);
     install
         .args([
             "-m",
@@ -116,14 +121,27 @@ pub fn venv_with_wheel(dir: &Path, fresh: bool, packages: &[&str]) -> Result<Pat
             "--disable-pip-version-check",
         ])
         .args(["--force-reinstall", "--no-deps"])
-        .arg(&wheel);
-    step("pip install the jwtkit wheel", install)?;
-    Ok(python)
+        .arg(wheel);
+    let name = wheel.file_name().map_or_else(
+        || wheel.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    step(&format!("pip install {name}"), install)
 }
 
+/// `cargo xtask test-python`: builds the wheel and runs the suite on it ([`test_wheel`]).
 pub fn test() -> Result<(), String> {
+    let wheel = wheel()?;
+    test_wheel(&wheel, &workspace_root().join("target/python-test-venv"))
+}
+
+/// The Python suite on `wheel`: installs it into a fresh venv at `venv_dir` with the pinned
+/// test packages, runs pytest and `mypy.stubtest`. `cargo xtask dist` runs it on the
+/// distribution wheel.
+pub fn test_wheel(wheel: &Path, venv_dir: &Path) -> Result<(), String> {
     let root = workspace_root();
-    let python = venv_with_wheel(&root.join("target/python-test-venv"), true, TEST_PACKAGES)?;
+    let python = venv(venv_dir, true, TEST_PACKAGES)?;
+    install_wheel(&python, wheel)?;
 
     // Run from the tests folder, so `import jwtkit` finds the installed wheel and never the
     // source tree.

@@ -77,6 +77,10 @@ pub fn run() -> Result<(), String> {
         interop_aws_lc,
     )?;
 
+    // The release artifacts, each checked where users run it (glibc 2.17 symbols, a fresh
+    // prefix, a fresh venv, dpkg): last, since it rebuilds everything for old systems.
+    crate::dist::run(&[])?;
+
     println!("==> all checks passed");
     Ok(())
 }
