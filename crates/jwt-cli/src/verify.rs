@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use jwt_crypto::dangerous::decode_claims_json_unverified;
 use jwt_crypto::{Algorithm, Error, KeySource, Validation, decode_json};
+use jwt_jwks::JwksClient;
 use serde_json::Value;
 
 use crate::error::{CliError, Result};
 use crate::input::read_token;
 use crate::keys::{ShortSecrets, load_jwks, load_key_with, parse_alg};
-use crate::output::print;
+use crate::output::{note, print};
 use crate::time::{parse_leeway, relative, rfc3339};
 
 const EXAMPLES: &str = "\
@@ -19,6 +20,7 @@ Examples:
   jwtkit verify --jwks jwks.json --alg RS256,PS256 --iss https://login.example --aud orders -
   jwtkit verify --key secret.txt --alg HS256 --leeway 30s --require exp,sub 'Bearer eyJ...'
   jwtkit verify --jwks jwks.json --alg ES256 < token.txt
+  jwtkit verify --oidc-issuer https://login.example --alg RS256 --aud orders -
 
 On success, prints the verified claims as JSON and exits 0. On failure, prints one line naming
 the check that failed (`token expired 3 min ago`, `signature does not match the key`) and exits 1.
@@ -30,7 +32,7 @@ A token carrying `aud` is refused unless --aud names one of its audiences.";
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = format!("{EXAMPLES}\n\n{}", crate::keys::KEY_FORMATS),
-    group = clap::ArgGroup::new("keys").required(true).args(["key", "jwks"]),
+    group = clap::ArgGroup::new("keys").required(true).args(["key", "jwks", "jwks_url", "oidc_issuer"]),
 )]
 pub struct Args {
     /// The verifying key: a public key, a private key (its public half is used), a JWK or an
@@ -40,6 +42,13 @@ pub struct Args {
     /// A JWK set (`{"keys": [...]}`); the key is chosen by the token's `kid` and `alg`.
     #[arg(long, value_name = "FILE")]
     jwks: Option<PathBuf>,
+    /// The issuer's published JWK set, fetched over HTTPS (plain HTTP only to loopback).
+    #[arg(long, value_name = "URL")]
+    jwks_url: Option<String>,
+    /// An OpenID issuer: its JWK set is found through `/.well-known/openid-configuration`,
+    /// and `iss` must be this issuer unless `--iss` says otherwise.
+    #[arg(long, value_name = "URL")]
+    oidc_issuer: Option<String>,
     /// The algorithms to accept, comma-separated (e.g. ES256 or RS256,PS256). Required: the
     /// allow-list is what stops algorithm confusion.
     #[arg(long, value_name = "ALG[,ALG]", required = true, value_delimiter = ',', value_parser = parse_alg)]
@@ -73,8 +82,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let keys: Box<dyn KeySource> = match (&args.key, &args.jwks) {
-        (Some(path), _) => {
+    let remote = remote_keys(&args)?;
+    let keys: Box<dyn KeySource + '_> = match (&args.key, &args.jwks, &remote) {
+        (Some(path), _, _) => {
             let short = if args.dangerous_allow_short_secret {
                 ShortSecrets::DangerouslyAllow
             } else {
@@ -82,14 +92,22 @@ pub fn run(args: Args) -> Result<()> {
             };
             Box::new(load_key_with(path, short)?)
         }
-        (None, Some(path)) => Box::new(load_jwks(path)?),
-        (None, None) => return Err(CliError::usage("give --key FILE or --jwks FILE")),
+        (None, Some(path), _) => Box::new(load_jwks(path)?),
+        (None, None, Some(client)) => Box::new(client.keys()),
+        (None, None, None) => {
+            return Err(CliError::usage(
+                "give --key FILE, --jwks FILE, --jwks-url URL or --oidc-issuer URL",
+            ));
+        }
     };
     let token = read_token(args.token.as_deref())?;
 
     let mut validation = Validation::new(args.alg.iter().copied());
     if !args.iss.is_empty() {
         validation = validation.issuer(args.iss.iter().cloned());
+    } else if let Some(issuer) = &args.oidc_issuer {
+        // Keys discovered from an issuer verify that issuer's tokens.
+        validation = validation.issuer([issuer.clone()]);
     }
     if !args.aud.is_empty() {
         validation = validation.audience(args.aud.iter().cloned());
@@ -112,6 +130,30 @@ pub fn run(args: Args) -> Result<()> {
         Ok(data) => print(&format!("{:#}\n", Value::Object(data.claims))),
         Err(err) => Err(CliError::failed(explain(&err, &token, &args))),
     }
+}
+
+/// How long `verify` waits for an issuer's keys before giving up.
+const FETCH_WAIT: Duration = Duration::from_secs(20);
+
+/// The remote key source `--jwks-url` or `--oidc-issuer` names, with its first fetch done
+/// (a failed fetch is reported as such, not as a refused token), warning about keys the set
+/// had to skip.
+fn remote_keys(args: &Args) -> Result<Option<JwksClient>> {
+    let client = match (&args.jwks_url, &args.oidc_issuer) {
+        (Some(url), _) => JwksClient::from_jwks_url(url),
+        (None, Some(issuer)) => JwksClient::from_issuer(issuer),
+        (None, None) => return Ok(None),
+    }
+    .map_err(|err| CliError::usage(err.to_string()))?;
+    client
+        .wait_ready(FETCH_WAIT)
+        .map_err(|err| CliError::failed(format!("cannot get the issuer's keys: {err}")))?;
+    if let Some(set) = client.keys().key_set() {
+        for skipped in set.skipped() {
+            note(&format!("warning: the issuer's JWK set: skipped {skipped}"));
+        }
+    }
+    Ok(Some(client))
 }
 
 /// One line naming the failed check. Times are said relative to now; a refused audience is

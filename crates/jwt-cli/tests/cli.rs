@@ -805,3 +805,85 @@ fn a_jwk_set_with_unusable_keys_loads_and_says_what_it_skipped() {
         "{run:?}"
     );
 }
+
+/// A loopback HTTP server that answers every request with `body` as JSON, for as long as the
+/// test runs; returns its base URL.
+fn serve_json(body: String) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn keys_come_from_a_jwks_url_or_an_oidc_issuer() {
+    let dir = temp_dir("remote-keys");
+    let (private, public) = key_pair(&dir, "ES256");
+    let jwk: Value = jwtkit(&["jwk", &public]).json();
+    let jwk = jwk.get("jwk").cloned().unwrap_or(jwk);
+    let kid = jwk["kid"].as_str().unwrap().to_owned();
+    let jwks_url = format!(
+        "{}/jwks.json",
+        serve_json(json!({ "keys": [jwk] }).to_string())
+    );
+    let issuer = serve_json(String::new());
+    let token = jwtkit(&["encode", "--key", &private, "--kid", &kid, "--exp", "5m"]).ok();
+    let claims = jwtkit(&[
+        "verify",
+        "--jwks-url",
+        &jwks_url,
+        "--alg",
+        "ES256",
+        token.trim(),
+    ])
+    .json();
+    assert!(claims["exp"].is_number());
+    // A token signed by another key is refused as usual (exit 1, one line).
+    let (other, _) = key_pair(&temp_dir("remote-keys-other"), "ES256");
+    let forged = jwtkit(&["encode", "--key", &other, "--kid", &kid, "--exp", "5m"]).ok();
+    let line = jwtkit(&[
+        "verify",
+        "--jwks-url",
+        &jwks_url,
+        "--alg",
+        "ES256",
+        forged.trim(),
+    ])
+    .refused(1);
+    assert!(line.contains("signature"), "{line}");
+    // Plain HTTP to a host that is not loopback is a usage error; an issuer whose discovery
+    // document is not one fails the fetch, not the token.
+    let line = jwtkit(&[
+        "verify",
+        "--jwks-url",
+        "http://login.example/jwks",
+        "--alg",
+        "ES256",
+        token.trim(),
+    ])
+    .refused(2);
+    assert!(line.contains("https") || line.contains("HTTPS"), "{line}");
+    let line = jwtkit(&[
+        "verify",
+        "--oidc-issuer",
+        &issuer,
+        "--alg",
+        "ES256",
+        token.trim(),
+    ])
+    .refused(1);
+    assert!(line.starts_with("cannot get the issuer's keys"), "{line}");
+}
