@@ -16,6 +16,10 @@ use crate::validation::DEFAULT_MAX_TOKEN_LEN;
 
 /// The header of `token`, parsed as strictly as the verify path parses it, but with no
 /// signature check.
+///
+/// # Errors
+/// [`Error::Malformed`] for a token whose segments or header the verify path would refuse as
+/// malformed; [`Error::Unsupported`] for a JWE.
 pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(parsed.signature_segment())?;
@@ -26,6 +30,10 @@ pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
 /// that show a token to a person or route it. Base64url and member names are still checked
 /// strictly, and `kid`, when present, must be a string of at most
 /// [`MAX_KID_LEN`](crate::MAX_KID_LEN) bytes, as the verify path requires.
+///
+/// # Errors
+/// [`Error::Malformed`] for a token that is not three strict base64url segments with a
+/// header object; [`Error::Unsupported`] for a JWE.
 pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(segments.signature)?;
@@ -43,6 +51,10 @@ fn header_json(segment: &str) -> Result<Map<String, Value>, Error> {
 
 /// The claims of `token` as a JSON object, whatever its header says (even `alg: none`): for
 /// tools that show a token to a person. No signature check, no claim validation.
+///
+/// # Errors
+/// [`Error::Malformed`] for a token that is not three strict base64url segments with a
+/// claims object; [`Error::Unsupported`] for a JWE.
 pub fn decode_claims_json_unverified(token: &str) -> Result<Map<String, Value>, Error> {
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(segments.signature)?;
@@ -51,6 +63,10 @@ pub fn decode_claims_json_unverified(token: &str) -> Result<Map<String, Value>, 
 }
 
 /// The header and claims of `token` with no signature check and no claim validation.
+///
+/// # Errors
+/// [`Error::Malformed`] for a malformed token or claims that do not fit `T`;
+/// [`Error::Unsupported`] for a JWE.
 pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T>, Error> {
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(parsed.signature_segment())?;

@@ -68,6 +68,10 @@ impl Header {
     ///
     /// `typ`, `cty` and `kid` must be strings and `crit` an array of strings; an `alg` member
     /// must name this header's algorithm; every other member goes to `extra`.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for a typed member of the wrong type, or an `alg` that is not
+    /// this header's.
     pub fn merge(mut self, members: Map<String, Value>) -> Result<Self, Error> {
         for (name, value) in members {
             match (name.as_str(), value) {
@@ -122,6 +126,10 @@ impl Header {
 
     /// The compact JSON this header encodes to: `alg`, `typ`, `cty`, `kid`, `crit`, then
     /// the extra members.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for a `kid` over [`MAX_KID_LEN`], a typed member set through
+    /// `extra`, or too many members.
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
         self.to_json_with_kid(self.kid.as_deref())
     }

@@ -181,6 +181,10 @@ impl<'de> Visitor<'de> for UniqueObject {
 
 /// Parses `bytes` as one JSON object with unique member names at every depth, and nothing
 /// after it.
+///
+/// # Errors
+/// serde_json's error for anything but one object, a duplicate member name at any depth, or
+/// nesting beyond serde_json's limit.
 pub fn parse_unique_object(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let map = UniqueObject.deserialize(&mut deserializer)?;

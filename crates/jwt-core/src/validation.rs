@@ -240,6 +240,10 @@ impl Validation {
     /// Step 7 of the verify path on its own: checks a claims object (JSON bytes) against
     /// these rules. The verify path calls it once the signature has checked; call it directly
     /// only for claims you have verified some other way (or knowingly not at all).
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for a payload that is not a claims object with well-typed
+    /// registered claims; otherwise the kind of the first failed check.
     pub fn check_claims(&self, payload: &[u8]) -> Result<(), Error> {
         self.check_view(&ClaimsView::parse(payload)?)
     }

@@ -67,6 +67,10 @@ impl Key {
     /// HS512 then also refuse, when used, secrets shorter than 48 and 64 bytes. Text or DER
     /// that is a key (PEM, an SSH public key, a JWK, DER SPKI/PKCS#1/PKCS#8/certificate) is
     /// refused, so a public key can never become an HMAC secret.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an empty secret, one shorter than 32 bytes, or text or DER
+    /// that is a key.
     pub fn from_secret(secret: &[u8]) -> Result<Key, Error> {
         Key::new(Material::Hmac(secret::hmac_material(secret, true)?))
     }
@@ -94,6 +98,9 @@ impl Key {
     /// accepted for every HMAC algorithm. For interoperating with systems that issue short
     /// secrets; such a secret can be brute-forced from one token. Key-shaped input is still
     /// refused.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an empty secret, or text or DER that is a key.
     pub fn dangerous_from_short_secret(secret: &[u8]) -> Result<Key, Error> {
         Key::new(Material::Hmac(secret::hmac_material(secret, false)?))
     }
@@ -105,12 +112,20 @@ impl Key {
     /// block skipped), `PUBLIC KEY` (SubjectPublicKeyInfo), `RSA PUBLIC KEY` (PKCS#1) and
     /// `CERTIFICATE` (only its public key is used; the certificate is not validated). The text
     /// must hold exactly one key. Encrypted keys are refused.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for text that is not exactly one supported PEM key, an encrypted
+    /// key, or a key refused on its merits (RSA under 2048 bits or with the ROCA fingerprint,
+    /// a point off its curve, an Ed25519 key of small order, a curve not implemented).
     pub fn from_pem(pem_text: &str) -> Result<Key, Error> {
         Key::new(format::parse_pem(pem_text)?)
     }
 
     /// Loads one key from DER: the same structures as [`Key::from_pem`], recognised by their
     /// shape.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] as for [`Key::from_pem`].
     pub fn from_der(der: &[u8]) -> Result<Key, Error> {
         Key::new(pkix::parse_der(der)?)
     }
@@ -141,6 +156,11 @@ impl Key {
     /// on P-256 or P-384 (`x`, `y`, `d`), `OKP` on Ed25519 (`x`, `d`). Members are strict
     /// base64url. The key keeps `kid`; `alg` binds it to that one algorithm; `use` must be
     /// `sig` if present; `key_ops` must include `verify` to verify and `sign` to sign.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for text that is not a JSON object with unique member names, a
+    /// malformed or weak key, or a JWK that is not for signatures (`use`, `key_ops`, a key
+    /// type or `alg` this library does not implement).
     pub fn from_jwk(json: &str) -> Result<Key, Error> {
         let value = jwt_core::json::parse_unique_object(json.as_bytes())
             .map(Value::Object)
@@ -153,6 +173,9 @@ impl Key {
     }
 
     /// [`Key::from_jwk`] for an already parsed JSON value.
+    ///
+    /// # Errors
+    /// As for [`Key::from_jwk`].
     pub fn from_jwk_value(value: &Value) -> Result<Key, Error> {
         match jwk::parse(value)? {
             jwk::Parsed::Usable(material, params) => Key::from_material(material, params),
@@ -162,6 +185,10 @@ impl Key {
 
     /// Generates a random HMAC secret as long as `alg`'s hash (32, 48 or 64 bytes). The key is
     /// not bound to `alg`; see [`Key::with_algorithm`].
+    ///
+    /// # Errors
+    /// [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC algorithm;
+    /// [`Error::InvalidKey`] when the system random generator fails.
     pub fn generate_hmac(alg: Algorithm) -> Result<Key, Error> {
         let len = alg
             .min_secret_len()
@@ -181,6 +208,9 @@ impl Key {
     }
 
     /// Generates an EC key on P-256 (`KeyFamily::EcP256`) or P-384 (`KeyFamily::EcP384`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `family` is not an EC family, or the random generator fails.
     pub fn generate_ec(family: KeyFamily) -> Result<Key, Error> {
         let curve = Curve::of_family(family).ok_or_else(|| {
             Error::InvalidKey(format!("generate_ec makes EC keys, not {family} keys"))
@@ -189,6 +219,9 @@ impl Key {
     }
 
     /// Generates an Ed25519 key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the system random generator fails.
     pub fn generate_ed25519() -> Result<Key, Error> {
         Key::new(backend::generate_ed25519()?)
     }
@@ -197,12 +230,18 @@ impl Key {
     ///
     /// An HMAC key has no public form and is refused here, so a secret is never published by
     /// mistake; export it with [`Key::to_private_jwk`]. [`Key::thumbprint`] works for it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an HMAC secret.
     pub fn to_public_jwk(&self) -> Result<Map<String, Value>, Error> {
         jwk::to_public(&self.parsed.material, &self.params)
     }
 
     /// The JWK with the private members (`d` and the CRT members for RSA, `k` for HMAC), plus
     /// `kid`, `alg` and a restricted `key_ops` when set. Refused for a public key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for a public key.
     pub fn to_private_jwk(&self) -> Result<Map<String, Value>, Error> {
         jwk::to_private(&self.parsed.material, &self.params)
     }
@@ -216,6 +255,9 @@ impl Key {
 
     /// The private key as a PKCS#8 PEM (`PRIVATE KEY`). Refused for public keys and HMAC
     /// secrets.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for a public key or an HMAC secret.
     pub fn to_pkcs8_pem(&self) -> Result<String, Error> {
         if let Material::Hmac(_) = self.parsed.material {
             return Err(Error::InvalidKey(
@@ -230,6 +272,9 @@ impl Key {
     }
 
     /// The public key as a SubjectPublicKeyInfo PEM (`PUBLIC KEY`). Refused for HMAC secrets.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an HMAC secret.
     pub fn to_public_pem(&self) -> Result<String, Error> {
         pkix::spki_der(&self.parsed.material)
             .map(|der| pem::encode("PUBLIC KEY", &der))
@@ -260,6 +305,10 @@ impl Key {
 
     /// Binds the key to one algorithm of its family, e.g. an RSA key to PS256 only. A key
     /// already bound (by its JWK's `alg`) cannot be rebound to another algorithm.
+    ///
+    /// # Errors
+    /// [`Error::AlgorithmNotAllowed`] when `alg` is of another family, or the key is already
+    /// bound to another algorithm.
     pub fn with_algorithm(mut self, alg: Algorithm) -> Result<Key, Error> {
         if alg.family() != self.family() {
             return Err(Error::AlgorithmNotAllowed(format!(
