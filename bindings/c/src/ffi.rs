@@ -303,3 +303,15 @@ pub(crate) unsafe fn free_c_string(ptr: *mut c_char) {
         drop(unsafe { CString::from_raw(ptr) });
     }
 }
+
+/// The token's bytes as text: bytes that are not UTF-8 (so not base64url either) make a
+/// malformed token, a verdict on the token rather than the caller's mistake.
+///
+/// # Safety
+/// `token` is NULL or points to `len` readable bytes.
+pub(crate) unsafe fn token_text<'a>(token: *const c_char, len: usize) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { bytes(token.cast::<u8>(), len, "token") }?;
+    std::str::from_utf8(bytes)
+        .map_err(|_| jwt_crypto::Error::Malformed("token is not ASCII".to_owned()).into())
+}

@@ -12,7 +12,7 @@ use std::ffi::{c_char, c_int};
 use jwt_crypto::{KeySource, dangerous, decode_json};
 use serde_json::{Map, Value};
 
-use crate::ffi::{self, Failure, Out, boundary, boundary_void};
+use crate::ffi::{self, Failure, Out, boundary, boundary_void, token_text};
 use crate::key::{jwtkit_key, jwtkit_keyset};
 use crate::status::{JWTKIT_ERR_CLAIM_TYPE, JWTKIT_ERR_MISSING_CLAIM, jwtkit_status};
 use crate::validator::jwtkit_validator;
@@ -431,18 +431,6 @@ pub unsafe extern "C" fn jwtkit_object_free(object: *const jwtkit_object) {
 
 fn into_object(members: Map<String, Value>, part: Part) -> *const jwtkit_object {
     ffi::into_handle(jwtkit_object { members, part })
-}
-
-/// The token's bytes as text: bytes that are not UTF-8 (so not base64url either) make a
-/// malformed token, a verdict on the token rather than the caller's mistake.
-///
-/// # Safety
-/// `token` is NULL or points to `len` readable bytes.
-pub(crate) unsafe fn token_text<'a>(token: *const c_char, len: usize) -> Result<&'a str, Failure> {
-    // SAFETY: forwarded contract.
-    let bytes = unsafe { ffi::bytes(token.cast::<u8>(), len, "token") }?;
-    std::str::from_utf8(bytes)
-        .map_err(|_| jwt_crypto::Error::Malformed("token is not ASCII".to_owned()).into())
 }
 
 /// Whatever a verify call verifies with: a key, a set, or what a key source held.

@@ -8,9 +8,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use jwt_crypto::{JwkSet, Key, KeySource};
 
-use crate::ffi::{self, Failure, Out, boundary, boundary_void};
+use crate::ffi::{self, Failure, Out, boundary, boundary_void, token_text};
 use crate::key::{jwtkit_key, jwtkit_keyset};
-use crate::object::{Keyed, jwtkit_object, token_text, verify_into_objects};
+use crate::object::{Keyed, jwtkit_object, verify_into_objects};
 use crate::status::jwtkit_status;
 use crate::validator::jwtkit_validator;
 

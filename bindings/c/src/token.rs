@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use jwt_crypto::{Header, KeySource, dangerous, decode_raw, jws};
 use serde_json::{Map, Value};
 
-use crate::ffi::{self, Failure, Out, boundary};
+use crate::ffi::{self, Failure, Out, boundary, token_text};
 use crate::key::{jwtkit_key, jwtkit_keyset};
 use crate::status::{JWTKIT_ERR_CLAIM_TYPE, algorithm_of, jwtkit_alg, jwtkit_status};
 use crate::validator::jwtkit_validator;
@@ -28,11 +28,7 @@ unsafe fn verify_with(
         let validator = unsafe { ffi::borrow(validator, "validator") }?;
         let keys = keys?;
         // SAFETY: forwarded contract.
-        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
-        // A token is attacker input, not a caller's mistake: bytes that are not UTF-8 (so
-        // not base64url either) make a malformed token.
-        let token = std::str::from_utf8(token)
-            .map_err(|_| jwt_crypto::Error::Malformed("token is not ASCII".to_owned()))?;
+        let token = unsafe { token_text(token, token_len) }?;
         let verified = decode_raw(token, keys, &validator.0)?;
         out.write(ffi::into_c_string(verified.claims)?);
         Ok(())

@@ -12,29 +12,7 @@
 
 #include <jwtkit.h>
 
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        checks++;                                                                \
-        if (!(cond)) {                                                           \
-            failures++;                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_STATUS(call, expected)                                                  \
-    do {                                                                              \
-        jwtkit_status got_ = (call);                                                  \
-        checks++;                                                                     \
-        if (got_ != (expected)) {                                                     \
-            failures++;                                                               \
-            fprintf(stderr, "%s:%d: %s gave %s, expected %s (%s)\n", __FILE__, __LINE__, \
-                    #call, jwtkit_status_str(got_), jwtkit_status_str(expected),       \
-                    jwtkit_last_error_message());                                     \
-        }                                                                             \
-    } while (0)
+#include "check.h"
 
 /* 32 bytes: the shortest secret HS256 accepts. */
 static const char SECRET[] = "0123456789abcdef0123456789abcdef";

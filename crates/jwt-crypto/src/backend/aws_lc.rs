@@ -14,13 +14,11 @@ use aws_lc_rs::signature::{
 use aws_lc_rs::{digest, hmac};
 use jwt_core::{Algorithm, Error};
 
+use super::{hmac_index, not_for, public_only, rng_failed};
+
 use crate::format::{pkcs1, pkix};
 use crate::material::{Curve, EcMaterial, Ed25519Material, Material, RsaMaterial};
 use crate::secret::Secret;
-
-fn rng_failed() -> Error {
-    Error::InvalidKey("the system random generator failed".into())
-}
 
 /// Fills `out` from the operating system's random generator.
 pub(crate) fn fill_random(out: &mut [u8]) -> Result<(), Error> {
@@ -178,22 +176,9 @@ impl Prepared {
     }
 }
 
-fn public_only(family: &str) -> Error {
-    Error::InvalidKey(format!("an {family} public key cannot sign"))
-}
-
 fn hmac_key(keys: &[hmac::Key; 3], alg: Algorithm) -> Result<&hmac::Key, Error> {
-    let index = match alg {
-        Algorithm::HS256 => 0,
-        Algorithm::HS384 => 1,
-        Algorithm::HS512 => 2,
-        other => return Err(not_for(other, "HMAC")),
-    };
-    keys.get(index).ok_or_else(|| not_for(alg, "HMAC"))
-}
-
-fn not_for(alg: Algorithm, family: &str) -> Error {
-    Error::AlgorithmNotAllowed(format!("{alg} is not an {family} algorithm"))
+    keys.get(hmac_index(alg)?)
+        .ok_or_else(|| not_for(alg, "HMAC"))
 }
 
 fn rsa_keys(rsa: &RsaMaterial) -> Result<RsaKeys, Error> {

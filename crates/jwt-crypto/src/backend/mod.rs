@@ -5,6 +5,8 @@
 //! `aws-lc-rs`. Each offers the same items (`Prepared`, `fill_random`, `sha256`,
 //! `generate_ec`, `generate_ed25519`), so the rest of the crate never names a backend.
 
+use jwt_core::{Algorithm, Error};
+
 #[cfg(all(feature = "ring", feature = "aws-lc-rs"))]
 compile_error!(
     "jwt-crypto takes exactly one crypto backend: enable `ring` or `aws-lc-rs`, not both \
@@ -25,3 +27,27 @@ pub(crate) use self::ring::*;
 mod aws_lc;
 #[cfg(all(feature = "aws-lc-rs", not(feature = "ring")))]
 pub(crate) use self::aws_lc::*;
+
+// What both backends share: the order they keep one key per HMAC hash in, and their errors.
+
+/// Where an HMAC algorithm's key sits in a backend's `[HS256, HS384, HS512]` array.
+fn hmac_index(alg: Algorithm) -> Result<usize, Error> {
+    match alg {
+        Algorithm::HS256 => Ok(0),
+        Algorithm::HS384 => Ok(1),
+        Algorithm::HS512 => Ok(2),
+        other => Err(not_for(other, "HMAC")),
+    }
+}
+
+fn not_for(alg: Algorithm, family: &str) -> Error {
+    Error::AlgorithmNotAllowed(format!("{alg} is not an {family} algorithm"))
+}
+
+fn public_only(family: &str) -> Error {
+    Error::InvalidKey(format!("an {family} public key cannot sign"))
+}
+
+fn rng_failed() -> Error {
+    Error::InvalidKey("the system random generator failed".into())
+}

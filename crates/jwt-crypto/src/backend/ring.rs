@@ -8,6 +8,8 @@
 use std::sync::LazyLock;
 
 use jwt_core::{Algorithm, Error};
+
+use super::{hmac_index, not_for, public_only, rng_failed};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::rsa::{KeyPairComponents, PublicKeyComponents};
 use ring::signature::{
@@ -25,10 +27,6 @@ const RSA_MAX_PRIVATE_BITS: usize = 4096;
 
 /// The one random source for PSS salts, ECDSA nonces and key generation.
 static RNG: LazyLock<SystemRandom> = LazyLock::new(SystemRandom::new);
-
-fn rng_failed() -> Error {
-    Error::InvalidKey("the system random generator failed".into())
-}
 
 /// Fills `out` from the operating system's random generator.
 pub(crate) fn fill_random(out: &mut [u8]) -> Result<(), Error> {
@@ -148,23 +146,9 @@ impl Prepared {
     }
 }
 
-fn public_only(family: &str) -> Error {
-    Error::InvalidKey(format!("an {family} public key cannot sign"))
-}
-
 fn hmac_key(keys: &[hmac::Key; 3], alg: Algorithm) -> Result<&hmac::Key, Error> {
-    let index = match alg {
-        Algorithm::HS256 => 0,
-        Algorithm::HS384 => 1,
-        Algorithm::HS512 => 2,
-        other => {
-            return Err(Error::AlgorithmNotAllowed(format!(
-                "{other} is not an HMAC algorithm"
-            )));
-        }
-    };
-    keys.get(index)
-        .ok_or_else(|| Error::AlgorithmNotAllowed(format!("{alg} is not an HMAC algorithm")))
+    keys.get(hmac_index(alg)?)
+        .ok_or_else(|| not_for(alg, "HMAC"))
 }
 
 fn rsa_pair(rsa: &RsaMaterial) -> Result<Option<RsaKeyPair>, Error> {
@@ -221,10 +205,6 @@ fn rsa_verification(alg: Algorithm) -> Result<&'static RsaParameters, Error> {
         Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
         other => return Err(not_for(other, "RSA")),
     })
-}
-
-fn not_for(alg: Algorithm, family: &str) -> Error {
-    Error::AlgorithmNotAllowed(format!("{alg} is not an {family} algorithm"))
 }
 
 fn signing(curve: Curve) -> &'static EcdsaSigningAlgorithm {
