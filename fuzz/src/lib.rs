@@ -205,7 +205,7 @@ pub fn jws_verify(data: &[u8]) {
         return;
     };
     let check = |token: &str, keys: &dyn KeySource| -> Result<(), ErrorKind> {
-        let verified = jws::verify(token, &Algorithm::ALL, keys, 8192).map_err(|err| err.kind())?;
+        let verified = jws::verify(token, Algorithm::ALL, keys, 8192).map_err(|err| err.kind())?;
         let payload = token.split('.').nth(1).unwrap();
         assert_eq!(verified.payload, URL_SAFE_NO_PAD.decode(payload).unwrap());
         Ok(())
@@ -214,7 +214,7 @@ pub fn jws_verify(data: &[u8]) {
     let _ = check(text, &*SERVICE_JWKS);
     // A tiny limit: the size check comes first, whatever the token.
     if text.len() > 16 {
-        let err = jws::verify(text, &Algorithm::ALL, &*VECTOR_KEYS, 16).unwrap_err();
+        let err = jws::verify(text, Algorithm::ALL, &*VECTOR_KEYS, 16).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Malformed);
     }
     if let Some((token, key)) = resign(text) {
@@ -261,7 +261,7 @@ pub fn jwk(data: &[u8]) {
         for key in set.keys() {
             let _ = key.thumbprint();
         }
-        for alg in Algorithm::ALL {
+        for &alg in Algorithm::ALL {
             let kid = set.keys().first().and_then(Key::key_id);
             if let Ok(key) = set.select(alg, kid) {
                 assert!(key.accepts(alg));
@@ -314,7 +314,7 @@ fn check_key(key: &Key) {
         assert_eq!(Key::from_pem(&pem).unwrap().thumbprint(), thumbprint);
     }
     let input = b"eyJhbGciOiJFUzI1NiJ9.e30";
-    for alg in Algorithm::ALL {
+    for &alg in Algorithm::ALL {
         if let (Ok(signature), true) = (key.sign(alg, input), public.accepts(alg)) {
             public.verify(alg, input, &signature).unwrap();
             break;

@@ -43,15 +43,13 @@ fn validation(alg: Algorithm) -> Validation {
 /// The private key for `alg`: generated, or the RSA fixture (ring cannot generate RSA keys).
 fn private_key(alg: Algorithm) -> Result<Key, String> {
     let key = match alg.family() {
-        KeyFamily::Hmac => Key::generate_hmac(alg),
         KeyFamily::Rsa => {
             let path = workspace_root().join("crates/jwt-crypto/tests/data/rsa2048.pkcs8.pem");
             let pem = std::fs::read_to_string(&path)
                 .map_err(|err| format!("reading {}: {err}", path.display()))?;
             Key::from_pem(&pem)
         }
-        family @ (KeyFamily::EcP256 | KeyFamily::EcP384) => Key::generate_ec(family),
-        KeyFamily::Ed25519 => Key::generate_ed25519(),
+        _ => Key::generate(alg),
     };
     key.map_err(|err| format!("{alg} key: {err}"))
 }
@@ -90,7 +88,8 @@ pub fn run() -> Result<(), String> {
     let mut keys = Map::new();
     let mut verifying = Vec::new();
     let mut to_verify = Vec::new();
-    for alg in Algorithm::ALL {
+    // Every algorithm the backend under test has (ES512 and ES256K only on aws-lc-rs).
+    for &alg in jwt_crypto::supported_algorithms() {
         let private = private_key(alg)?;
         let (private_jwk, public_jwk) = match alg.family() {
             KeyFamily::Hmac => {

@@ -30,13 +30,20 @@ impl CaseLine {
     /// Compares one driver answer (`id status claims_hex`) with the expectation.
     pub fn check(&self, answer: &str) -> Result<(), String> {
         let fields: Vec<&str> = answer.split('\t').collect();
-        let [id, status, output_hex] = fields[..] else {
+        let [id, status, output_hex, lacking] = fields[..] else {
             return Err(format!("unreadable answer {answer:?}"));
         };
         if id != self.id {
             return Err(format!("answer for {id} out of order"));
         }
-        match &self.expect {
+        // The library said it lacks an algorithm the case needs (ES512/ES256K under ring).
+        let unsupported = Expect::Status("JWTKIT_ERR_UNSUPPORTED");
+        let expect = if lacking == "1" {
+            &unsupported
+        } else {
+            &self.expect
+        };
+        match expect {
             Expect::Status(expected) if status == *expected => Ok(()),
             Expect::Status(expected) => Err(format!("expected {expected}, got {status}")),
             _ if status != "JWTKIT_OK" => Err(format!("expected JWTKIT_OK, got {status}")),
@@ -123,18 +130,24 @@ fn case_line(case: &Value, keys: &Map<String, Value>) -> Result<CaseLine, String
             .map_or("~".to_owned(), |s| hex(s.as_bytes()))
     };
     let flag = |name: &str, default: bool| v.get(name).and_then(Value::as_bool).unwrap_or(default);
-    let algorithms: Vec<String> = v
-        .get("algorithms")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|name| {
-            let index = jwt_crypto::Algorithm::ALL
-                .iter()
-                .position(|alg| Some(alg.as_str()) == name.as_str());
-            index.map_or(0, |i| i + 1).to_string()
-        })
-        .collect();
+    let alg_numbers = |list: &Value| -> String {
+        let numbers: Vec<String> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|name| {
+                let index = jwt_crypto::Algorithm::ALL
+                    .iter()
+                    .position(|alg| Some(alg.as_str()) == name.as_str());
+                index.map_or(0, |i| i + 1).to_string()
+            })
+            .collect();
+        if numbers.is_empty() {
+            "0".to_owned()
+        } else {
+            numbers.join(",")
+        }
+    };
     let checks = u32::from(flag("validate_exp", true))
         | u32::from(flag("validate_nbf", true)) << 1
         | u32::from(flag("validate_iat", false)) << 2
@@ -146,11 +159,7 @@ fn case_line(case: &Value, keys: &Map<String, Value>) -> Result<CaseLine, String
         hex(&bytes),
         if allow_short { "1" } else { "0" }.to_owned(),
         token(&case["token"]).map_or("-".to_owned(), |t| hex(t.as_bytes())),
-        if algorithms.is_empty() {
-            "0".to_owned()
-        } else {
-            algorithms.join(",")
-        },
+        alg_numbers(&v["algorithms"]),
         v.get("now")
             .and_then(Value::as_i64)
             .unwrap_or(0)
@@ -171,6 +180,7 @@ fn case_line(case: &Value, keys: &Map<String, Value>) -> Result<CaseLine, String
         checks.to_string(),
         text_field(&case["protected_b64u"])?,
         text_field(&case["payload_b64u"])?,
+        alg_numbers(&case["needs"]),
     ];
     let expect = &case["expect"];
     let expect = if let Some(kind) = expect.get("error").and_then(Value::as_str) {

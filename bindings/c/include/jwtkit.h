@@ -301,6 +301,18 @@ typedef uint32_t jwtkit_alg;
  */
 #define JWTKIT_ALG_EDDSA 12
 
+/**
+ * ECDSA on P-521 with SHA-512. Needs a libjwtkit built on the aws-lc-rs backend (see
+ * `jwtkit_alg_is_supported`).
+ */
+#define JWTKIT_ALG_ES512 13
+
+/**
+ * ECDSA on secp256k1 with SHA-256 (RFC 8812). Needs a libjwtkit built on the aws-lc-rs
+ * backend (see `jwtkit_alg_is_supported`).
+ */
+#define JWTKIT_ALG_ES256K 14
+
 #ifdef __cplusplus
 extern "C" {
 #endif /* __cplusplus */
@@ -1042,6 +1054,13 @@ JWTKIT_MUST_USE jwtkit_status jwtkit_alg_from_name(const char *name, jwtkit_alg 
  * value that is not a `JWTKIT_ALG_*`.
  */
 const char *jwtkit_alg_name(jwtkit_alg alg);
+
+/**
+ * 1 when this build of libjwtkit signs and verifies `alg`, else 0. ES512 and ES256K need the
+ * aws-lc-rs backend; with ring their keys are refused with `JWTKIT_ERR_UNSUPPORTED`. 0 for a
+ * value that is not a `JWTKIT_ALG_*`.
+ */
+int jwtkit_alg_is_supported(jwtkit_alg alg);
 
 /**
  * Verifies `token` (`token_len` bytes, no NUL needed) with `key`, then checks its claims

@@ -94,6 +94,12 @@ pub const JWTKIT_ALG_ES256: jwtkit_alg = 10;
 pub const JWTKIT_ALG_ES384: jwtkit_alg = 11;
 /// Ed25519.
 pub const JWTKIT_ALG_EDDSA: jwtkit_alg = 12;
+/// ECDSA on P-521 with SHA-512. Needs a libjwtkit built on the aws-lc-rs backend (see
+/// `jwtkit_alg_is_supported`).
+pub const JWTKIT_ALG_ES512: jwtkit_alg = 13;
+/// ECDSA on secp256k1 with SHA-256 (RFC 8812). Needs a libjwtkit built on the aws-lc-rs
+/// backend (see `jwtkit_alg_is_supported`).
+pub const JWTKIT_ALG_ES256K: jwtkit_alg = 14;
 
 /// Every status value with its name, for `jwtkit_status_str` and the tests.
 pub(crate) const STATUS_NAMES: [(jwtkit_status, &std::ffi::CStr); 18] = [
@@ -153,7 +159,8 @@ pub extern "C" fn jwtkit_status_is_rejection(status: jwtkit_status) -> c_int {
     // The core decides which of its kinds are verdicts on a token; the one status without a
     // kind is the claim-reading helper's own, and it is caused by the token's claims.
     let rejection = ErrorKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|&kind| status_of_kind(kind) == status)
         .map_or(status == JWTKIT_ERR_CLAIM_TYPE, ErrorKind::is_rejection);
     c_int::from(rejection)
@@ -208,14 +215,24 @@ pub unsafe extern "C" fn jwtkit_alg_from_name(
 /// value that is not a `JWTKIT_ALG_*`.
 #[unsafe(no_mangle)]
 pub extern "C" fn jwtkit_alg_name(alg: jwtkit_alg) -> *const std::ffi::c_char {
-    const NAMES: [&std::ffi::CStr; 12] = [
+    const NAMES: [&std::ffi::CStr; 14] = [
         c"HS256", c"HS384", c"HS512", c"RS256", c"RS384", c"RS512", c"PS256", c"PS384", c"PS512",
-        c"ES256", c"ES384", c"EdDSA",
+        c"ES256", c"ES384", c"EdDSA", c"ES512", c"ES256K",
     ];
     let index = alg.checked_sub(1).and_then(|i| usize::try_from(i).ok());
     index
         .and_then(|index| NAMES.get(index))
         .map_or(std::ptr::null(), |name| name.as_ptr())
+}
+
+/// 1 when this build of libjwtkit signs and verifies `alg`, else 0. ES512 and ES256K need the
+/// aws-lc-rs backend; with ring their keys are refused with `JWTKIT_ERR_UNSUPPORTED`. 0 for a
+/// value that is not a `JWTKIT_ALG_*`.
+#[unsafe(no_mangle)]
+pub extern "C" fn jwtkit_alg_is_supported(alg: jwtkit_alg) -> c_int {
+    c_int::from(
+        algorithm_of(alg).is_some_and(|alg| jwt_crypto::supported_algorithms().contains(&alg)),
+    )
 }
 
 /// The algorithm for a `JWTKIT_ALG_*` value.
@@ -232,7 +249,7 @@ mod tests {
     /// or 2xx, and every kind has a status of its own.
     #[test]
     fn rejections_are_exactly_the_token_and_claim_ranges() {
-        for kind in ErrorKind::ALL {
+        for &kind in ErrorKind::ALL {
             let status = status_of_kind(kind);
             assert_ne!(status, JWTKIT_ERR_INTERNAL, "{kind} has no status");
             assert_eq!(kind.is_rejection(), (100..300).contains(&status), "{kind}");
@@ -256,7 +273,7 @@ mod tests {
 
     #[test]
     fn algorithm_names_round_trip() {
-        for algorithm in Algorithm::ALL {
+        for &algorithm in Algorithm::ALL {
             let alg = alg_of(algorithm);
             assert_eq!(algorithm_of(alg), Some(algorithm));
             // SAFETY: a static NUL-terminated name.
@@ -268,7 +285,15 @@ mod tests {
             assert_eq!((status, parsed), (JWTKIT_OK, alg));
         }
         assert!(jwtkit_alg_name(0).is_null());
-        assert!(jwtkit_alg_name(13).is_null());
+        assert!(jwtkit_alg_name(15).is_null());
+        assert_eq!(alg_of(Algorithm::ES512), JWTKIT_ALG_ES512);
+        assert_eq!(alg_of(Algorithm::ES256K), JWTKIT_ALG_ES256K);
+        let supported = |alg| jwtkit_alg_is_supported(alg) != 0;
+        assert!(supported(JWTKIT_ALG_ES256) && !supported(0) && !supported(15));
+        assert_eq!(
+            supported(JWTKIT_ALG_ES512),
+            jwt_crypto::supported_algorithms().contains(&Algorithm::ES512)
+        );
     }
 
     #[test]

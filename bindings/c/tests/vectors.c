@@ -5,9 +5,11 @@
  * C needs no JSON parser. Input fields (bytes are hex with "-" for none, lists are
  * comma-separated, "~" marks a setting that is absent):
  *   id op key_kind key_hex allow_short token_hex algs now leeway issuers audiences subject
- *   required typ max_token_len checks protected_header_hex payload_hex
- * Output, one line per case: id, the status name, and in hex the result (claims JSON,
- * JWS payload, token or thumbprint) or "-". */
+ *   required typ max_token_len checks protected_header_hex payload_hex needs
+ * ("needs" lists the JWTKIT_ALG_* values the case needs, or "0").
+ * Output, one line per case: id, the status name, in hex the result (claims JSON, JWS payload,
+ * token or thumbprint) or "-", and "1" when this libjwtkit lacks an algorithm the case needs
+ * (jwtkit_alg_is_supported), which makes JWTKIT_ERR_UNSUPPORTED the expected status. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@
 
 #include <jwtkit.h>
 
-#define FIELDS 18
+#define FIELDS 19
 
 static int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -103,6 +105,16 @@ static jwtkit_status build_validator(char **f, const jwtkit_validator **validato
     return jwtkit_validator_builder_build(&b, validator);
 }
 
+/* 1 when the library lacks one of the comma-separated JWTKIT_ALG_* values in `needs`. */
+static int lacks_any(char *needs) {
+    char *save = NULL, *item;
+    for (item = strtok_r(needs, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        jwtkit_alg alg = (jwtkit_alg)strtoul(item, NULL, 10);
+        if (alg != 0 && !jwtkit_alg_is_supported(alg)) return 1;
+    }
+    return 0;
+}
+
 static void run_case(char **f) {
     const jwtkit_key *key = NULL;
     const jwtkit_keyset *set = NULL;
@@ -141,7 +153,7 @@ static void run_case(char **f) {
     } else {
         printf("-");
     }
-    printf("\n");
+    printf("\t%d\n", lacks_any(f[18]));
     jwtkit_string_free(text);
     jwtkit_bytes_free(payload, payload_len);
     jwtkit_validator_free(validator);

@@ -1,6 +1,6 @@
 //! `jwtkit.Key` and `jwtkit.KeySet`: keys parsed once, immutable, shared by every thread.
 
-use jwt_crypto::{Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, Verifier};
+use jwt_crypto::{Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, KeySpec, Verifier};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -35,6 +35,12 @@ fn finish(
     alg: Option<&str>,
 ) -> PyResult<PyKey> {
     let ctx = Context::default();
+    // A key this build cannot use (a P-521 key under ring) is the caller's configuration, not
+    // a token's fault: PyJWT's InvalidKeyError, with the core's words naming the feature.
+    let key = key.map_err(|err| match err {
+        Error::Unsupported(why) => Error::InvalidKey(why),
+        other => other,
+    });
     let mut key = key.map_err(|err| errors::to_py(py, err, &ctx))?;
     if let Some(kid) = kid {
         key = key.with_key_id(kid);
@@ -139,22 +145,22 @@ impl PyKey {
         finish(py, Key::from_jwk(&text), None, algorithm)
     }
 
-    /// A new random key for `algorithm`: an HMAC secret as long as the hash, an EC P-256 or
-    /// P-384 key, or an Ed25519 key. RSA keys cannot be generated (ring cannot).
+    /// A new random key for `algorithm`: an HMAC secret as long as the hash, a 2048-bit RSA
+    /// key (or `rsa_bits`), the algorithm's EC curve, or an Ed25519 key.
     #[staticmethod]
-    #[pyo3(signature = (algorithm, *, kid=None))]
-    fn generate(py: Python<'_>, algorithm: &str, kid: Option<String>) -> PyResult<Self> {
+    #[pyo3(signature = (algorithm, *, kid=None, rsa_bits=None))]
+    fn generate(
+        py: Python<'_>,
+        algorithm: &str,
+        kid: Option<String>,
+        rsa_bits: Option<usize>,
+    ) -> PyResult<Self> {
         let alg = self::algorithm(py, algorithm)?;
-        let key = match alg.family() {
-            KeyFamily::Hmac => Key::generate_hmac(alg),
-            KeyFamily::EcP256 | KeyFamily::EcP384 => Key::generate_ec(alg.family()),
-            KeyFamily::Ed25519 => py.detach(Key::generate_ed25519),
-            KeyFamily::Rsa => Err(Error::InvalidKey(
-                "RSA keys cannot be generated here; make one with OpenSSL or `cryptography` \
-                 and load its PEM"
-                    .into(),
-            )),
+        let spec = match (KeySpec::from(alg), rsa_bits) {
+            (KeySpec::Rsa { .. }, Some(bits)) => KeySpec::Rsa { bits },
+            (spec, _) => spec,
         };
+        let key = py.detach(|| Key::generate(spec));
         finish(py, key, kid, None)
     }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jwt_crypto::{Algorithm, Key, KeyFamily};
+use jwt_crypto::{Algorithm, Header, Key, KeySpec};
 use serde_json::{Map, Value};
 
 use crate::error::{CliError, Result};
@@ -15,11 +15,13 @@ Examples:
   jwtkit keygen p384 --jwk --out signing.jwk    # signing.jwk (private), signing.pub.jwk (public)
   jwtkit keygen hmac --out secret.txt           # HS256/384/512 secret
   jwtkit keygen hmac --jwk                      # the secret as an `oct` JWK
+  jwtkit keygen rsa --bits 3072 --out rs.pem    # RS*/PS* (needs the aws-lc-rs backend)
 
 An HMAC secret is 86 random base64url characters (512 bits), so it is text that fits an
 environment variable or a config file, and long enough for HS512; the file holds the secret
 itself. Private key files are created readable by their owner only, and never overwrite.
-RSA keys cannot be generated (ring cannot): use `openssl genpkey -algorithm RSA`.";
+RSA, P-521 and secp256k1 keys need a build on the aws-lc-rs backend; with ring, make RSA
+keys with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`.";
 
 /// Generate a key: PEM (or a secret for HMAC) by default, or a JWK.
 #[derive(Debug, clap::Args)]
@@ -28,6 +30,9 @@ pub struct Args {
     /// The kind of key.
     #[arg(value_enum)]
     kind: Kind,
+    /// The RSA modulus size: 2048, 3072 or 4096.
+    #[arg(long, default_value_t = 2048, value_name = "BITS")]
+    bits: usize,
     /// Write a JWK (with `kid` and `alg`) instead of PEM.
     #[arg(long)]
     jwk: bool,
@@ -47,15 +52,24 @@ enum Kind {
     P256,
     /// An EC P-384 key for ES384.
     P384,
+    /// An EC P-521 key for ES512.
+    P521,
+    /// An EC secp256k1 key for ES256K (RFC 8812).
+    Secp256k1,
+    /// An RSA key (see --bits) for RS256/384/512 and PS256/384/512.
+    Rsa,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let generated = match args.kind {
         Kind::Hmac => random_secret_text()
             .and_then(|text| Ok((Key::from_secret(text.as_bytes())?, Some(text)))),
-        Kind::Ed25519 => Key::generate_ed25519().map(|key| (key, None)),
-        Kind::P256 => Key::generate_ec(KeyFamily::EcP256).map(|key| (key, None)),
-        Kind::P384 => Key::generate_ec(KeyFamily::EcP384).map(|key| (key, None)),
+        Kind::Ed25519 => Key::generate(KeySpec::Ed25519).map(|key| (key, None)),
+        Kind::P256 => Key::generate(KeySpec::EcP256).map(|key| (key, None)),
+        Kind::P384 => Key::generate(KeySpec::EcP384).map(|key| (key, None)),
+        Kind::P521 => Key::generate(KeySpec::EcP521).map(|key| (key, None)),
+        Kind::Secp256k1 => Key::generate(KeySpec::EcSecp256k1).map(|key| (key, None)),
+        Kind::Rsa => Key::generate(KeySpec::Rsa { bits: args.bits }).map(|key| (key, None)),
     };
     let (key, secret) =
         generated.map_err(|err| CliError::failed(format!("cannot generate a key: {err}")))?;
@@ -113,7 +127,7 @@ pub fn run(args: Args) -> Result<()> {
 /// A random HMAC secret as text: 64 random bytes, base64url-encoded (the `k` of a new key's
 /// JWK). The text itself is the secret.
 fn random_secret_text() -> std::result::Result<String, jwt_crypto::Error> {
-    match Key::generate_hmac(Algorithm::HS512)?
+    match Key::generate(Algorithm::HS512)?
         .to_private_jwk()?
         .remove("k")
     {
@@ -126,13 +140,7 @@ fn random_secret_text() -> std::result::Result<String, jwt_crypto::Error> {
 
 /// The algorithm a key of this family signs with, when there is only one.
 fn single_alg(key: &Key) -> Option<Algorithm> {
-    let mut algs = Algorithm::ALL
-        .into_iter()
-        .filter(|alg| alg.family() == key.family());
-    match (algs.next(), algs.next()) {
-        (Some(alg), None) => Some(alg),
-        _ => None,
-    }
+    Header::for_key(key).ok().map(|header| header.alg)
 }
 
 fn jwk_text(mut jwk: Map<String, Value>, alg: Option<Algorithm>) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jwt_crypto::{Algorithm, JwkSet, Key, KeyFamily};
+use jwt_crypto::{Algorithm, Header, JwkSet, Key};
 
 use crate::error::{CliError, Result};
 use crate::input::{describe, read_bytes, read_text};
@@ -133,25 +133,19 @@ pub fn parse_alg(name: &str) -> Result<Algorithm, String> {
 /// The algorithm to sign with when `--alg` is not given: the key's bound one, or the only one
 /// its family has. HMAC and RSA keys have several, so the caller must choose.
 pub fn default_alg(key: &Key) -> Result<Algorithm> {
-    if let Some(alg) = key.algorithm() {
-        return Ok(alg);
+    if let Ok(header) = Header::for_key(key) {
+        return Ok(header.alg);
     }
-    match key.family() {
-        KeyFamily::EcP256 => Ok(Algorithm::ES256),
-        KeyFamily::EcP384 => Ok(Algorithm::ES384),
-        KeyFamily::Ed25519 => Ok(Algorithm::EdDSA),
-        family => {
-            let names: Vec<&str> = Algorithm::ALL
-                .iter()
-                .filter(|alg| alg.family() == family)
-                .map(|alg| alg.as_str())
-                .collect();
-            Err(CliError::usage(format!(
-                "an {family} key signs with several algorithms; choose one with --alg ({})",
-                names.join(", ")
-            )))
-        }
-    }
+    let family = key.family();
+    let names: Vec<&str> = Algorithm::ALL
+        .iter()
+        .filter(|alg| alg.family() == family)
+        .map(|alg| alg.as_str())
+        .collect();
+    Err(CliError::usage(format!(
+        "an {family} key signs with several algorithms; choose one with --alg ({})",
+        names.join(", ")
+    )))
 }
 
 #[cfg(test)]

@@ -8,9 +8,15 @@ use crate::error::Error;
 /// A JWS signature algorithm, spelt as JOSE spells it (RFC 7518 §3.1, RFC 8037 §3.1).
 ///
 /// `none` is deliberately absent: an unsecured token can never be represented, so it can
-/// never be allowed.
+/// never be allowed. New algorithms may be added, so matches need a wildcard arm.
+///
+/// ES512 and ES256K need a backend that implements P-521 and secp256k1 (jwt-crypto's
+/// `aws-lc-rs` feature); elsewhere their keys are refused as `Unsupported`.
+///
+/// Serde reads and writes the JOSE name, with the same exact-spelling rule as [`FromStr`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(missing_docs)] // the names are the JOSE registry's
+#[non_exhaustive]
 pub enum Algorithm {
     HS256,
     HS384,
@@ -24,11 +30,16 @@ pub enum Algorithm {
     ES256,
     ES384,
     EdDSA,
+    ES512,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812).
+    ES256K,
 }
 
 /// The kind of key an algorithm needs. A key belongs to exactly one family and never verifies
-/// an algorithm of another, which is what rules out HS/RS key confusion.
+/// an algorithm of another, which is what rules out HS/RS key confusion. New families may be
+/// added, so matches need a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyFamily {
     /// A shared secret for HS256/384/512.
     Hmac,
@@ -38,13 +49,19 @@ pub enum KeyFamily {
     EcP256,
     /// An EC key on P-384, for ES384.
     EcP384,
+    /// An EC key on P-521, for ES512.
+    EcP521,
+    /// An EC key on secp256k1, for ES256K (RFC 8812).
+    EcSecp256k1,
     /// An Ed25519 key, for EdDSA.
     Ed25519,
 }
 
 impl Algorithm {
-    /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 12] = [
+    /// Every algorithm, in declaration order (new ones go last: the C layer numbers them by
+    /// position). A slice, so that adding one is not a breaking
+    /// change.
+    pub const ALL: &'static [Algorithm] = &[
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
@@ -57,6 +74,8 @@ impl Algorithm {
         Algorithm::ES256,
         Algorithm::ES384,
         Algorithm::EdDSA,
+        Algorithm::ES512,
+        Algorithm::ES256K,
     ];
 
     /// The JOSE name, e.g. `"ES256"`.
@@ -73,6 +92,8 @@ impl Algorithm {
             Algorithm::PS512 => "PS512",
             Algorithm::ES256 => "ES256",
             Algorithm::ES384 => "ES384",
+            Algorithm::ES512 => "ES512",
+            Algorithm::ES256K => "ES256K",
             Algorithm::EdDSA => "EdDSA",
         }
     }
@@ -100,6 +121,8 @@ impl Algorithm {
             | Algorithm::PS512 => KeyFamily::Rsa,
             Algorithm::ES256 => KeyFamily::EcP256,
             Algorithm::ES384 => KeyFamily::EcP384,
+            Algorithm::ES512 => KeyFamily::EcP521,
+            Algorithm::ES256K => KeyFamily::EcSecp256k1,
             Algorithm::EdDSA => KeyFamily::Ed25519,
         }
     }
@@ -117,11 +140,25 @@ impl FromStr for Algorithm {
 
     fn from_str(name: &str) -> Result<Self, Error> {
         Algorithm::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|alg| alg.as_str() == name)
             .ok_or_else(|| {
                 Error::AlgorithmNotAllowed(format!("{name:?} is not a supported algorithm"))
             })
+    }
+}
+
+impl serde::Serialize for Algorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Algorithm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -132,6 +169,8 @@ impl fmt::Display for KeyFamily {
             KeyFamily::Rsa => "RSA",
             KeyFamily::EcP256 => "EC P-256",
             KeyFamily::EcP384 => "EC P-384",
+            KeyFamily::EcP521 => "EC P-521",
+            KeyFamily::EcSecp256k1 => "EC secp256k1",
             KeyFamily::Ed25519 => "Ed25519",
         })
     }
@@ -143,13 +182,28 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_look_alikes_are_refused() {
-        for alg in Algorithm::ALL {
+        for &alg in Algorithm::ALL {
             assert_eq!(alg.as_str().parse::<Algorithm>(), Ok(alg));
         }
         for bad in [
-            "none", "None", "hs256", "HS256 ", " HS256", "EDDSA", "ES512", "",
+            "none", "None", "hs256", "HS256 ", " HS256", "EDDSA", "es512", "ES256k", "ES521", "",
         ] {
             assert!(bad.parse::<Algorithm>().is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn serde_uses_the_jose_name_and_refuses_look_alikes() {
+        for &alg in Algorithm::ALL {
+            let json = serde_json::to_string(&alg).unwrap();
+            assert_eq!(json, format!("\"{alg}\""));
+            assert_eq!(serde_json::from_str::<Algorithm>(&json).unwrap(), alg);
+        }
+        for bad in [r#""none""#, r#""hs256""#, "1", "null"] {
+            assert!(
+                serde_json::from_str::<Algorithm>(bad).is_err(),
+                "{bad} read"
+            );
         }
     }
 }

@@ -22,6 +22,14 @@ pub trait Signer {
     fn key_id(&self) -> Option<&str> {
         None
     }
+
+    /// The one algorithm this key signs with, when that is fixed: by the key itself (an EC
+    /// curve, Ed25519) or by a binding (a JWK's `alg`). `None` when the caller must choose, as
+    /// for an unbound RSA key or HMAC secret. [`Header::for_key`](crate::Header::for_key)
+    /// reads it.
+    fn signing_algorithm(&self) -> Option<Algorithm> {
+        None
+    }
 }
 
 /// A key that can check JWS signatures.

@@ -12,6 +12,7 @@ use crate::validation::Validation;
 
 /// A verified token: its header and its claims.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenData<T> {
     /// The protected header.
     pub header: Header,

@@ -27,7 +27,12 @@ const REGISTERED: [&str; 11] = [
 /// Members other than the typed ones are kept in [`Header::extra`] as they came, so nothing
 /// is lost on inspection. Members such as `jwk`, `jku`, `x5u` and `x5c` stay there as plain
 /// data: the verify path never uses them to find a key.
+///
+/// Build one with [`Header::new`] (or jwt-crypto's `Header::for_key`-style helpers) and set
+/// fields; members may be added, so the struct cannot be written as a literal. Serde writes it
+/// as [`Header::to_json`] does and reads it with the verify path's rules.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Header {
     /// The signature algorithm (`alg`).
     pub alg: Algorithm,
@@ -55,6 +60,43 @@ impl Header {
             crit: None,
             extra: Map::new(),
         }
+    }
+
+    /// A header for signing with `key`: its algorithm and its `kid`, with `typ: "JWT"`.
+    ///
+    /// ```
+    /// # use jwt_core::{Algorithm, Error, Header, Signer};
+    /// # struct P256;
+    /// # impl Signer for P256 {
+    /// #     fn sign(&self, _: Algorithm, _: &[u8]) -> Result<Vec<u8>, Error> { Ok(vec![]) }
+    /// #     fn signing_algorithm(&self) -> Option<Algorithm> { Some(Algorithm::ES256) }
+    /// # }
+    /// let header = Header::for_key(&P256)?; // an EC P-256 key always signs ES256
+    /// assert_eq!(header.alg, Algorithm::ES256);
+    /// # Ok::<(), Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when the key does not fix its algorithm (an unbound RSA key or
+    /// HMAC secret): name it with [`Header::new`] instead, or bind the key to one first.
+    pub fn for_key(key: &(impl crate::Signer + ?Sized)) -> Result<Self, Error> {
+        let alg = key.signing_algorithm().ok_or_else(|| {
+            Error::InvalidKey(
+                "this key signs with several algorithms; choose one with Header::new(alg) or \
+                 bind the key to one"
+                    .to_owned(),
+            )
+        })?;
+        let mut header = Header::new(alg);
+        header.kid = key.key_id().map(str::to_owned);
+        Ok(header)
+    }
+
+    /// Sets `typ`, or removes it with `None`.
+    #[must_use]
+    pub fn with_typ(mut self, typ: Option<&str>) -> Self {
+        self.typ = typ.map(str::to_owned);
+        self
     }
 
     /// Sets `kid`.
@@ -210,6 +252,23 @@ impl Header {
             )),
             Some(_) => Err(Error::malformed("header member \"b64\" is not a boolean")),
         }
+    }
+}
+
+impl serde::Serialize for Header {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = self.to_json().map_err(serde::ser::Error::custom)?;
+        let members: Map<String, Value> =
+            serde_json::from_slice(&json).map_err(serde::ser::Error::custom)?;
+        members.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Header {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Members::deserialize(deserializer)?
+            .into_header()
+            .map_err(de::Error::custom)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::header::Header;
 
 /// A token whose signature checked out: its header and its payload bytes.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Verified {
     /// The protected header.
     pub header: Header,
@@ -81,8 +82,9 @@ fn max_signature_len(alg: Algorithm) -> usize {
         Algorithm::HS256 => 32,
         Algorithm::HS384 => 48,
         Algorithm::HS512 => 64,
-        Algorithm::ES256 | Algorithm::EdDSA => 64,
+        Algorithm::ES256 | Algorithm::ES256K | Algorithm::EdDSA => 64,
         Algorithm::ES384 => 96,
+        Algorithm::ES512 => 132,
         Algorithm::RS256
         | Algorithm::RS384
         | Algorithm::RS512

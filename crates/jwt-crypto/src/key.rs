@@ -9,11 +9,11 @@ use serde_json::{Map, Value};
 use crate::backend::{self, Prepared};
 use crate::format::jwk::{self, Ops, Params};
 use crate::format::{self, pem, pkix, secret, ssh};
-use crate::material::{Curve, Material};
+use crate::material::Material;
 use crate::{b64, secret::Secret};
 
-/// A key for signing or verifying JWS signatures: an HMAC secret, or an RSA, EC P-256, EC
-/// P-384 or Ed25519 key, public or private.
+/// A key for signing or verifying JWS signatures: an HMAC secret, or an RSA, EC (P-256, P-384,
+/// P-521, secp256k1) or Ed25519 key, public or private.
 ///
 /// A key is parsed once, when it is made, into the crypto backend's own types and reused for
 /// every token; it is immutable and `Send + Sync`, so one key serves every thread without
@@ -25,7 +25,8 @@ use crate::{b64, secret::Secret};
 /// `Clone` is cheap: clones share the parsed key (an `Arc`), and each keeps its own `kid` and
 /// algorithm binding. `Debug` shows the family, size and identifiers, never secret material.
 ///
-/// RSA keys cannot be generated with ring; make them with OpenSSL and load the PEM.
+/// Make one by loading it (`from_pem`, `from_jwk`, `from_secret`, …) or with
+/// [`Key::generate`].
 #[derive(Clone)]
 pub struct Key {
     parsed: Arc<Loaded>,
@@ -50,7 +51,7 @@ impl Key {
         })
     }
 
-    fn new(material: Material) -> Result<Key, Error> {
+    pub(crate) fn new(material: Material) -> Result<Key, Error> {
         Key::from_material(
             material,
             Params {
@@ -183,50 +184,8 @@ impl Key {
         }
     }
 
-    /// Generates a random HMAC secret as long as `alg`'s hash (32, 48 or 64 bytes). The key is
-    /// not bound to `alg`; see [`Key::with_algorithm`].
-    ///
-    /// # Errors
-    /// [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC algorithm;
-    /// [`Error::InvalidKey`] when the system random generator fails.
-    pub fn generate_hmac(alg: Algorithm) -> Result<Key, Error> {
-        let len = alg
-            .min_secret_len()
-            .ok_or_else(|| Error::AlgorithmNotAllowed(format!("{alg} is not an HMAC algorithm")))?;
-        // A random secret that looks like DER or PEM is astronomically unlikely; should it
-        // happen, draw again rather than fail.
-        for _ in 0..4 {
-            let mut random = Secret::zeroed(len);
-            backend::fill_random(random.expose_mut())?;
-            if let Ok(hmac) = secret::hmac_material(random.expose(), true) {
-                return Key::new(Material::Hmac(hmac));
-            }
-        }
-        Err(Error::InvalidKey(
-            "the system random generator failed".into(),
-        ))
-    }
-
-    /// Generates an EC key on P-256 (`KeyFamily::EcP256`) or P-384 (`KeyFamily::EcP384`).
-    ///
-    /// # Errors
-    /// [`Error::InvalidKey`] when `family` is not an EC family, or the random generator fails.
-    pub fn generate_ec(family: KeyFamily) -> Result<Key, Error> {
-        let curve = Curve::of_family(family).ok_or_else(|| {
-            Error::InvalidKey(format!("generate_ec makes EC keys, not {family} keys"))
-        })?;
-        Key::new(backend::generate_ec(curve)?)
-    }
-
-    /// Generates an Ed25519 key.
-    ///
-    /// # Errors
-    /// [`Error::InvalidKey`] when the system random generator fails.
-    pub fn generate_ed25519() -> Result<Key, Error> {
-        Key::new(backend::generate_ed25519()?)
-    }
-
-    /// The public JWK: `kty`, the public members, and `kid` and `alg` when set.
+    /// The public JWK: `kty`, the public members, `"use": "sig"`, and `kid` and `alg` when
+    /// set.
     ///
     /// An HMAC key has no public form and is refused here, so a secret is never published by
     /// mistake; export it with [`Key::to_private_jwk`]. [`Key::thumbprint`] works for it.
@@ -400,6 +359,15 @@ impl Signer for Key {
 
     fn key_id(&self) -> Option<&str> {
         self.params.kid.as_deref()
+    }
+
+    /// The bound algorithm, else the only one an EC or Ed25519 key has.
+    fn signing_algorithm(&self) -> Option<Algorithm> {
+        self.params.alg.or(match &self.parsed.material {
+            Material::Ec(ec) => Some(ec.curve.algorithm()),
+            Material::Ed25519(_) => Some(Algorithm::EdDSA),
+            Material::Hmac(_) | Material::Rsa(_) => None,
+        })
     }
 }
 

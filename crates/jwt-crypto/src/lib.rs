@@ -1,14 +1,17 @@
 //! # jwt-crypto
 //!
 //! JSON Web Tokens with every JWS algorithm a real deployment meets — HS256/384/512,
-//! RS256/384/512, PS256/384/512, ES256, ES384 and EdDSA — with keys from a raw secret, PEM,
+//! RS256/384/512, PS256/384/512, ES256, ES384, ES512, ES256K and EdDSA — with keys from a raw secret, PEM,
 //! DER, JWK, JWK sets and OpenSSH public key lines. It re-exports jwt-core's API (encode,
 //! decode, validation, headers, errors), so a Rust service needs this one dependency.
 //!
 //! ## Crypto backends
 //! The cryptography is [ring]'s by default (feature `ring`), or [AWS-LC]'s with
 //! `default-features = false, features = ["aws-lc-rs"]`: faster RSA, P-384 and Ed25519 on
-//! x86_64. Exactly one is compiled in; the API and every check are the same on both.
+//! x86_64, and what ring lacks — ES512 (P-521), ES256K (secp256k1) and RSA key generation.
+//! Exactly one is compiled in; the API and every check are the same on both, and under ring
+//! what only AWS-LC has is refused as [`Error::Unsupported`] with a message naming the
+//! feature.
 //!
 //! ## Design
 //! - A [`Key`] is parsed once into the backend's own types and reused: immutable,
@@ -34,7 +37,7 @@
 //! }
 //!
 //! // The login service signs with its private key (normally `Key::from_pem(&pem)?`).
-//! let signing = Key::generate_ed25519()?.with_key_id("2026-11");
+//! let signing = Key::generate(Algorithm::EdDSA)?.with_key_id("2026-11");
 //! let claims = Claims { sub: "ada".into(), iss: "https://login.example".into(), exp: 4_000_000_000 };
 //! let token = encode(&Header::new(Algorithm::EdDSA), &claims, &signing)?;
 //!
@@ -73,6 +76,7 @@ mod format;
 
 mod backend;
 
+mod generate;
 mod jwk_set;
 mod key;
 
@@ -81,6 +85,8 @@ mod key;
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+pub use backend::supported_algorithms;
+pub use generate::KeySpec;
 pub use jwk_set::{JwkSet, SkippedKey};
 pub use key::Key;
 

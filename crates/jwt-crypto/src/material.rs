@@ -211,6 +211,8 @@ fn has_roca_fingerprint(n: &[u8]) -> bool {
 pub(crate) enum Curve {
     P256,
     P384,
+    P521,
+    Secp256k1,
 }
 
 impl Curve {
@@ -218,14 +220,27 @@ impl Curve {
         match self {
             Curve::P256 => "P-256",
             Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
+            Curve::Secp256k1 => "secp256k1",
         }
     }
 
     /// Bytes in one coordinate, in the private scalar, and in each half of a signature.
     pub(crate) fn field_len(self) -> usize {
         match self {
-            Curve::P256 => 32,
+            Curve::P256 | Curve::Secp256k1 => 32,
             Curve::P384 => 48,
+            Curve::P521 => 66,
+        }
+    }
+
+    /// The one JWS algorithm keys on this curve sign and verify.
+    pub(crate) fn algorithm(self) -> Algorithm {
+        match self {
+            Curve::P256 => Algorithm::ES256,
+            Curve::P384 => Algorithm::ES384,
+            Curve::P521 => Algorithm::ES512,
+            Curve::Secp256k1 => Algorithm::ES256K,
         }
     }
 
@@ -233,6 +248,8 @@ impl Curve {
         match self {
             Curve::P256 => KeyFamily::EcP256,
             Curve::P384 => KeyFamily::EcP384,
+            Curve::P521 => KeyFamily::EcP521,
+            Curve::Secp256k1 => KeyFamily::EcSecp256k1,
         }
     }
 
@@ -241,6 +258,8 @@ impl Curve {
         match family {
             KeyFamily::EcP256 => Some(Curve::P256),
             KeyFamily::EcP384 => Some(Curve::P384),
+            KeyFamily::EcP521 => Some(Curve::P521),
+            KeyFamily::EcSecp256k1 => Some(Curve::Secp256k1),
             _ => None,
         }
     }

@@ -32,9 +32,9 @@ fn selects(
 
 #[test]
 fn selection_by_kid_and_alg() {
-    let ec_a = Key::generate_ec(KeyFamily::EcP256).unwrap();
-    let ec_b = Key::generate_ec(KeyFamily::EcP256).unwrap();
-    let ed = Key::generate_ed25519().unwrap();
+    let ec_a = Key::generate(Algorithm::ES256).unwrap();
+    let ec_b = Key::generate(Algorithm::ES256).unwrap();
+    let ed = Key::generate(Algorithm::EdDSA).unwrap();
     let keys = set(vec![
         public_jwk(&ec_a, "a").into(),
         public_jwk(&ec_b, "b").into(),
@@ -73,7 +73,7 @@ fn selection_by_kid_and_alg() {
 
 #[test]
 fn alg_in_the_set_narrows_selection() {
-    let key = Key::generate_ec(KeyFamily::EcP256).unwrap();
+    let key = Key::generate(Algorithm::ES256).unwrap();
     let mut bound = public_jwk(&key, "k");
     bound.insert("alg".into(), "ES256".into());
     let keys = set(vec![bound.into()]).unwrap();
@@ -99,7 +99,7 @@ fn alg_in_the_set_narrows_selection() {
 
 #[test]
 fn keys_not_for_jws_are_skipped() {
-    let ed = Key::generate_ed25519().unwrap();
+    let ed = Key::generate(Algorithm::EdDSA).unwrap();
     let keys = set(vec![
         json!({ "kty": "RSA", "use": "enc", "n": "AQAB", "e": "AQAB", "kid": "enc" }),
         json!({ "kty": "EC", "crv": "P-521", "x": "AA", "y": "AA", "kid": "p521" }),
@@ -116,7 +116,7 @@ fn keys_not_for_jws_are_skipped() {
 
 #[test]
 fn bad_sets_are_refused() {
-    let ed = Key::generate_ed25519().unwrap();
+    let ed = Key::generate(Algorithm::EdDSA).unwrap();
     let good: Value = public_jwk(&ed, "ed").into();
     let invalid = |result: Result<JwkSet, jwt_crypto::Error>| {
         let error = result.unwrap_err();
@@ -177,12 +177,12 @@ fn from_json_and_from_keys() {
     assert!(built.select(Algorithm::ES384, Some("e1")).is_ok());
 
     // Secrets and public keys may be mixed when the caller chose each key.
-    let secret = Key::generate_hmac(Algorithm::HS256).unwrap();
-    let mixed = JwkSet::from_keys(vec![secret, Key::generate_ed25519().unwrap()]).unwrap();
+    let secret = Key::generate(Algorithm::HS256).unwrap();
+    let mixed = JwkSet::from_keys(vec![secret, Key::generate(Algorithm::EdDSA).unwrap()]).unwrap();
     assert!(mixed.select(Algorithm::HS256, None).is_ok());
     // A shared kid loads, but a token naming it is refused: it is ambiguous.
-    let a = Key::generate_ed25519().unwrap().with_key_id("same");
-    let b = Key::generate_ed25519().unwrap().with_key_id("same");
+    let a = Key::generate(Algorithm::EdDSA).unwrap().with_key_id("same");
+    let b = Key::generate(Algorithm::EdDSA).unwrap().with_key_id("same");
     let shared = JwkSet::from_keys(vec![a, b]).unwrap();
     let error = shared.select(Algorithm::EdDSA, Some("same")).err().unwrap();
     assert_eq!(error.kind(), ErrorKind::KeyNotFound);
@@ -195,7 +195,7 @@ fn from_json_and_from_keys() {
 
 #[test]
 fn unusable_keys_are_skipped_with_their_reasons() {
-    let ed = Key::generate_ed25519().unwrap();
+    let ed = Key::generate(Algorithm::EdDSA).unwrap();
     let rsa1024 = json!({ "kty": "RSA", "n": base64_of(&[0xc1; 128]), "e": "AQAB", "kid": "old" });
     let keys = set(vec![
         rsa1024,
@@ -254,24 +254,20 @@ fn a_kid_is_ambiguous_only_when_two_keys_could_verify_the_token() {
 
 #[test]
 fn hmac_keys_in_a_set() {
-    let secret = Key::generate_hmac(Algorithm::HS256)
-        .unwrap()
-        .with_key_id("h");
+    let secret = Key::generate(Algorithm::HS256).unwrap().with_key_id("h");
     let keys = set(vec![secret.to_private_jwk().unwrap().into()]).unwrap();
     selects(&keys, &secret, Algorithm::HS256, Some("h")).unwrap();
     // The 32-byte secret is too short for HS512, so the set has no key for it; a set holding
     // a long enough secret as well would pick that one.
     let error = selects(
         &keys,
-        &Key::generate_hmac(Algorithm::HS512).unwrap(),
+        &Key::generate(Algorithm::HS512).unwrap(),
         Algorithm::HS512,
         None,
     )
     .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::KeyNotFound);
-    let long = Key::generate_hmac(Algorithm::HS512)
-        .unwrap()
-        .with_key_id("long");
+    let long = Key::generate(Algorithm::HS512).unwrap().with_key_id("long");
     let both = set(vec![
         secret.to_private_jwk().unwrap().into(),
         long.to_private_jwk().unwrap().into(),
@@ -287,10 +283,8 @@ fn base64_of(bytes: &[u8]) -> String {
 
 #[test]
 fn a_set_publishes_its_public_keys_and_clones_cheaply() {
-    let ed = Key::generate_ed25519().unwrap().with_key_id("ed");
-    let ec = Key::generate_ec(KeyFamily::EcP256)
-        .unwrap()
-        .with_key_id("ec");
+    let ed = Key::generate(Algorithm::EdDSA).unwrap().with_key_id("ed");
+    let ec = Key::generate(Algorithm::ES256).unwrap().with_key_id("ec");
     let set = JwkSet::from_keys(vec![ed.clone(), ec.clone()]).unwrap();
     let published = JwkSet::from_json(&set.to_public_json().unwrap()).unwrap();
     assert_eq!(published.keys().len(), 2);
@@ -298,7 +292,7 @@ fn a_set_publishes_its_public_keys_and_clones_cheaply() {
     assert_eq!(published.find("ed").unwrap().thumbprint(), ed.thumbprint());
     // A secret is never published.
     let with_secret =
-        JwkSet::from_keys(vec![ed, Key::generate_hmac(Algorithm::HS256).unwrap()]).unwrap();
+        JwkSet::from_keys(vec![ed, Key::generate(Algorithm::HS256).unwrap()]).unwrap();
     assert_eq!(
         with_secret.to_public_json().unwrap_err().kind(),
         ErrorKind::InvalidKey
@@ -315,9 +309,7 @@ fn a_set_publishes_its_public_keys_and_clones_cheaply() {
 
 #[test]
 fn a_published_set_holds_no_secret_at_all() {
-    let secret = Key::generate_hmac(Algorithm::HS256)
-        .unwrap()
-        .with_key_id("s");
+    let secret = Key::generate(Algorithm::HS256).unwrap().with_key_id("s");
     let only_secrets = json!({ "keys": [secret.to_private_jwk().unwrap()] }).to_string();
     // Loaded locally, a set of secrets is a key set like any other...
     assert!(JwkSet::from_json(&only_secrets).is_ok());
@@ -325,7 +317,7 @@ fn a_published_set_holds_no_secret_at_all() {
     let error = JwkSet::from_published_json(&only_secrets).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidKey);
     assert!(error.to_string().contains("oct"), "{error}");
-    let ed = Key::generate_ed25519().unwrap().with_key_id("ed");
+    let ed = Key::generate(Algorithm::EdDSA).unwrap().with_key_id("ed");
     let public = json!({ "keys": [ed.to_public_jwk().unwrap()] }).to_string();
     assert_eq!(
         JwkSet::from_published_json(&public).unwrap().keys().len(),

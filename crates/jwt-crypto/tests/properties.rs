@@ -47,12 +47,16 @@ fn pair(signing: Key) -> Pair {
     Pair { signing, verifying }
 }
 
-static HMAC: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate_hmac(Algorithm::HS512).unwrap()));
+static HMAC: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate(Algorithm::HS512).unwrap()));
 static RSA: LazyLock<Pair> =
     LazyLock::new(|| pair(Key::from_pem(include_str!("data/rsa2048.pkcs8.pem")).unwrap()));
-static P256: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate_ec(KeyFamily::EcP256).unwrap()));
-static P384: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate_ec(KeyFamily::EcP384).unwrap()));
-static ED25519: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate_ed25519().unwrap()));
+static P256: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate(Algorithm::ES256).unwrap()));
+static P384: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate(Algorithm::ES384).unwrap()));
+static ED25519: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate(Algorithm::EdDSA).unwrap()));
+// Only generated when an ES512/ES256K property runs, which is only on the aws-lc-rs backend.
+static P521: LazyLock<Pair> = LazyLock::new(|| pair(Key::generate(Algorithm::ES512).unwrap()));
+static SECP256K1: LazyLock<Pair> =
+    LazyLock::new(|| pair(Key::generate(Algorithm::ES256K).unwrap()));
 
 fn keys(alg: Algorithm) -> &'static Pair {
     match alg.family() {
@@ -61,6 +65,9 @@ fn keys(alg: Algorithm) -> &'static Pair {
         KeyFamily::EcP256 => &P256,
         KeyFamily::EcP384 => &P384,
         KeyFamily::Ed25519 => &ED25519,
+        KeyFamily::EcP521 => &P521,
+        KeyFamily::EcSecp256k1 => &SECP256K1,
+        other => panic!("no property keys for {other}"),
     }
 }
 
@@ -349,6 +356,17 @@ every_algorithm! {
     es256: ES256, 128;
     es384: ES384, 128;
     eddsa: EdDSA, 128;
+}
+
+/// What only the aws-lc-rs backend implements.
+#[cfg(feature = "aws-lc-rs")]
+mod aws_lc_only {
+    use super::*;
+
+    every_algorithm! {
+        es512: ES512, 64;
+        es256k: ES256K, 128;
+    }
 }
 
 /// The edits reach every position: one token, every single-byte deletion and every

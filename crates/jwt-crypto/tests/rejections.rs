@@ -118,14 +118,7 @@ fn hostile_tokens(k1: &Key, other: &Key) -> Vec<(&'static str, String, ErrorKind
         ),
         (
             "wrong typ",
-            sign(
-                Header {
-                    typ: Some("at+jwt".into()),
-                    ..hs256("k1")
-                },
-                &good,
-                k1,
-            ),
+            sign(hs256("k1").with_typ(Some("at+jwt")), &good, k1),
             ErrorKind::InvalidType,
         ),
         (

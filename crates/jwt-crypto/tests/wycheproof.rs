@@ -132,7 +132,25 @@ fn ecdsa_p1363() {
             48,
             250,
         ),
+        (
+            TestName::EcdsaSecp521r1Sha512P1363,
+            Algorithm::ES512,
+            "P-521",
+            66,
+            250,
+        ),
+        (
+            TestName::EcdsaSecp256k1Sha256P1363,
+            Algorithm::ES256K,
+            "secp256k1",
+            32,
+            250,
+        ),
     ] {
+        if !jwt_crypto::supported_algorithms().contains(&alg) {
+            // ring has neither curve; tests/backends.rs checks the refusal.
+            continue;
+        }
         let set = TestSet::load(name).unwrap();
         let label = format!("{name:?}");
         let mut tally = Tally::default();

@@ -30,15 +30,35 @@ const STRICT_BASE64URL: [u64; 2] = [372, 373];
 /// `algorithm_not_allowed`.
 const ALG_BINDING: [u64; 2] = [346, 350];
 
+/// Cases Wycheproof calls `valid` (RFC 7520 §4.3's ES512 token) whose key's JWK says
+/// `"alg": "ES521"`, which is no JOSE algorithm (P-521's is ES512). A JWK whose `alg` this
+/// library cannot honour is no usable key, so these are refused as `invalid_key` where ES512
+/// exists (elsewhere they are skipped with the other ES512 cases). RFC 7520 §4.3 itself runs
+/// in tests/vectors/rfc7520.json with the RFC's key.
+const UNKNOWN_JWK_ALG: [u64; 2] = [347, 351];
+
 /// Cases Wycheproof calls `invalid` whose token is byte for byte the token of case 357, which
 /// it calls `valid` ("invalidBase64Padding" with the padding lost in the data): no verifier can
 /// satisfy both, so these two are skipped and the shared token is judged by case 357.
 const SAME_AS_VALID_357: [u64; 2] = [367, 370];
 
-/// Groups we skip because jwtkit does not implement the algorithm yet (ES512 on P-521).
-fn unimplemented_alg(token: &str) -> Option<&'static str> {
-    let header = jwt_crypto::dangerous::decode_header_json_unverified(token).ok()?;
-    (header.get("alg")?.as_str()? == "ES512").then_some("ES512 (P-521) is not implemented yet")
+/// Whether the token's algorithm is one this build lacks (ES512 under ring).
+fn unimplemented_alg(token: &str) -> bool {
+    let header = jwt_crypto::dangerous::decode_header_json_unverified(token).ok();
+    let alg = header
+        .as_ref()
+        .and_then(|h| h.get("alg")?.as_str()?.parse().ok());
+    alg.is_some_and(|alg| !jwt_crypto::supported_algorithms().contains(&alg))
+}
+
+/// The two valid ES512 cases ([`UNKNOWN_JWK_ALG`]): refused where ES512 exists, skipped
+/// elsewhere.
+fn es512_valid() -> (usize, usize) {
+    if jwt_crypto::supported_algorithms().contains(&Algorithm::ES512) {
+        (2, 0)
+    } else {
+        (0, 2)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -64,12 +84,12 @@ fn run(file: &str, load: impl Fn(&Value) -> Result<Keys, Error>) -> Tally {
             let id = case["tcId"].as_u64().unwrap();
             let token = case["jws"].as_str().unwrap();
             let valid = case["result"] == "valid";
-            if (unimplemented_alg(token).is_some() && valid) || SAME_AS_VALID_357.contains(&id) {
+            if (unimplemented_alg(token) && valid) || SAME_AS_VALID_357.contains(&id) {
                 tally.skipped += 1;
                 continue;
             }
             let outcome = keys.as_ref().map_err(Clone::clone).and_then(|keys| {
-                jws::verify(token, &Algorithm::ALL, keys.as_ref(), DEFAULT_MAX_TOKEN_LEN)
+                jws::verify(token, Algorithm::ALL, keys.as_ref(), DEFAULT_MAX_TOKEN_LEN)
             });
             let wrong = match (&outcome, valid) {
                 (Ok(_), true) => None,
@@ -83,6 +103,10 @@ fn run(file: &str, load: impl Fn(&Value) -> Result<Keys, Error>) -> Tally {
                 (Err(err), true) if ALG_BINDING.contains(&id) => (err.kind()
                     != ErrorKind::AlgorithmNotAllowed)
                     .then(|| format!("refused as {err}")),
+                (Err(err), true) if UNKNOWN_JWK_ALG.contains(&id) => {
+                    (err.kind() != ErrorKind::InvalidKey || !err.to_string().contains("ES521"))
+                        .then(|| format!("refused as {err}"))
+                }
                 (Err(err), true) => Some(format!("valid but refused: {err}")),
                 (Ok(_), false) => Some("invalid but accepted".to_owned()),
                 (Err(_), false) => None,
@@ -107,12 +131,12 @@ fn json_web_signature_cases() {
         Key::from_jwk_value(jwk).map(|key| Box::new(key) as Keys)
     });
     println!("json_web_signature_test.json: {tally:?}");
-    // 401 cases: two ES512 signatures and the two copies of case 357 skipped.
-    assert_eq!(tally.skipped, 4, "{tally:?}");
-    // 46 valid: 40 verify, 2 ES512 are skipped, and 4 are refused on purpose (above).
+    // 401 cases, 46 valid: 40 verify, 4 are refused on purpose and 2 are ES512 under an
+    // "ES521" JWK (above); the two copies of case 357 are skipped.
+    let (es512_refused, es512_skipped) = es512_valid();
     assert_eq!(
         (tally.accepted, tally.refused, tally.skipped),
-        (40, 357, 4),
+        (40, 357 + es512_refused, 2 + es512_skipped),
         "{tally:?}"
     );
 }

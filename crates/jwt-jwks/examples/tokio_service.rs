@@ -24,8 +24,8 @@ const ISSUER_NAME: &str = "https://login.example";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let old_key = Key::generate_ed25519()?.with_key_id("2026-10");
-    let new_key = Key::generate_ed25519()?.with_key_id("2026-11");
+    let old_key = Key::generate(Algorithm::EdDSA)?.with_key_id("2026-10");
+    let new_key = Key::generate(Algorithm::EdDSA)?.with_key_id("2026-11");
     let published = Arc::new(Mutex::new(jwks(&[&old_key])?));
     let jwks_url = stand_in_identity_provider(Arc::clone(&published))?;
 
@@ -57,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for request in requests {
         println!("{}", request.await?);
     }
-    let stranger = Key::generate_ed25519()?.with_key_id("unknown");
+    let stranger = Key::generate(Algorithm::EdDSA)?.with_key_id("unknown");
     let verdict = client
         .decode_async::<Value>(&sign(&stranger, "eve")?, &validation)
         .await;

@@ -10,7 +10,7 @@
 //! use jwt_jwks::JwksClientBuilder;
 //! use std::time::Duration;
 //! # use std::io::{Read, Write};
-//! # let signing = Key::generate_ed25519()?.with_key_id("2026-11");
+//! # let signing = Key::generate(Algorithm::EdDSA)?.with_key_id("2026-11");
 //! # let jwks = serde_json::json!({ "keys": [signing.to_public_jwk()?] }).to_string();
 //! # // A stand-in identity provider on loopback, answering every request with the set.
 //! # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;

@@ -131,7 +131,7 @@ fn a_ten_mib_body_is_refused() {
 fn documents_that_are_not_usable_key_sets_are_refused() {
     let idp = Idp::start();
     let public = signing_key("k1").to_public_jwk().unwrap();
-    let secret = jwt_crypto::Key::generate_hmac(jwt_crypto::Algorithm::HS256)
+    let secret = jwt_crypto::Key::generate(jwt_crypto::Algorithm::HS256)
         .unwrap()
         .to_private_jwk()
         .unwrap();

@@ -2,11 +2,12 @@
 //! are parsed once into `ParsedPublicKey`s, so a verification does no key parsing at all.
 //!
 //! RSA public keys of 2048 to 8192 bits verify, and private keys of those sizes sign. ECDSA on
-//! P-256 and P-384 with the fixed-width `r || s` signatures of RFC 7518 §3.4; Ed25519; HMAC
-//! with SHA-2.
+//! P-256, P-384, P-521 and secp256k1 (RFC 8812) with the fixed-width `r || s` signatures of
+//! RFC 7518 §3.4; Ed25519; HMAC with SHA-2.
 
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-use aws_lc_rs::rsa::{KeyPairComponents, PublicKeyComponents};
+use aws_lc_rs::rsa::{KeyPairComponents, KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{
     self, EcdsaKeyPair, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, Ed25519KeyPair, KeyPair,
     ParsedPublicKey, RsaEncoding, RsaKeyPair, RsaParameters,
@@ -34,6 +35,25 @@ pub(crate) fn sha256(data: &[u8]) -> Vec<u8> {
 pub(crate) fn generate_ec(curve: Curve) -> Result<Material, Error> {
     let document = EcdsaKeyPair::generate_pkcs8(signing(curve), &SystemRandom::new())
         .map_err(|_| rng_failed())?;
+    pkix::parse_pkcs8(Secret::from_slice(document.as_ref()).expose())
+}
+
+/// A fresh RSA key of `bits` (2048, 3072 or 4096), public exponent 65537.
+pub(crate) fn generate_rsa(bits: usize) -> Result<Material, Error> {
+    let size = match bits {
+        2048 => KeySize::Rsa2048,
+        3072 => KeySize::Rsa3072,
+        4096 => KeySize::Rsa4096,
+        other => {
+            return Err(Error::InvalidKey(format!(
+                "RSA keys are generated with 2048, 3072 or 4096 bits, not {other}"
+            )));
+        }
+    };
+    let pair = RsaKeyPair::generate(size).map_err(|_| rng_failed())?;
+    let document: Pkcs8V1Der<'static> = pair
+        .as_der()
+        .map_err(|_| Error::InvalidKey("AWS-LC could not encode a generated RSA key".into()))?;
     pkix::parse_pkcs8(Secret::from_slice(document.as_ref()).expose())
 }
 
@@ -236,6 +256,8 @@ fn signing(curve: Curve) -> &'static EcdsaSigningAlgorithm {
     match curve {
         Curve::P256 => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
         Curve::P384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+        Curve::P521 => &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+        Curve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
     }
 }
 
@@ -243,6 +265,8 @@ fn verification(curve: Curve) -> &'static EcdsaVerificationAlgorithm {
     match curve {
         Curve::P256 => &signature::ECDSA_P256_SHA256_FIXED,
         Curve::P384 => &signature::ECDSA_P384_SHA384_FIXED,
+        Curve::P521 => &signature::ECDSA_P521_SHA512_FIXED,
+        Curve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED,
     }
 }
 

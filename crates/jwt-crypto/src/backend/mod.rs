@@ -3,7 +3,7 @@
 //!
 //! Exactly one backend is compiled in, chosen by a cargo feature: `ring` (the default) or
 //! `aws-lc-rs`. Each offers the same items (`Prepared`, `fill_random`, `sha256`,
-//! `generate_ec`, `generate_ed25519`), so the rest of the crate never names a backend.
+//! `generate_rsa`, `generate_ec`, `generate_ed25519`), so the rest of the crate never names a backend.
 
 use jwt_core::{Algorithm, Error};
 
@@ -27,6 +27,29 @@ pub(crate) use self::ring::*;
 mod aws_lc;
 #[cfg(all(feature = "aws-lc-rs", not(feature = "ring")))]
 pub(crate) use self::aws_lc::*;
+
+/// The algorithms the compiled-in backend signs and verifies: every [`Algorithm`] with
+/// aws-lc-rs; all but ES512 and ES256K with ring, which has neither curve.
+pub fn supported_algorithms() -> &'static [Algorithm] {
+    #[cfg(feature = "ring")]
+    const SUPPORTED: &[Algorithm] = &[
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::EdDSA,
+    ];
+    #[cfg(not(feature = "ring"))]
+    const SUPPORTED: &[Algorithm] = Algorithm::ALL;
+    SUPPORTED
+}
 
 // What both backends share: the order they keep one key per HMAC hash in, and their errors.
 

@@ -40,8 +40,18 @@ pub(crate) fn sha256(data: &[u8]) -> Vec<u8> {
 
 /// A fresh EC key on `curve`.
 pub(crate) fn generate_ec(curve: Curve) -> Result<Material, Error> {
-    let document = EcdsaKeyPair::generate_pkcs8(signing(curve), &*RNG).map_err(|_| rng_failed())?;
+    let document =
+        EcdsaKeyPair::generate_pkcs8(signing(curve)?, &*RNG).map_err(|_| rng_failed())?;
     pkix::parse_pkcs8(Secret::from_slice(document.as_ref()).expose())
+}
+
+/// ring cannot generate RSA keys.
+pub(crate) fn generate_rsa(_bits: usize) -> Result<Material, Error> {
+    Err(Error::Unsupported(
+        "RSA key generation needs jwt-crypto's `aws-lc-rs` feature; ring cannot generate RSA \
+         keys (or make one with OpenSSL and load its PEM)"
+            .into(),
+    ))
 }
 
 /// A fresh Ed25519 key.
@@ -129,7 +139,7 @@ impl Prepared {
                 if sig.len() != 2 * ec.curve.field_len() {
                     return Err(Error::InvalidSignature);
                 }
-                signature::UnparsedPublicKey::new(verification(ec.curve), &ec.point)
+                signature::UnparsedPublicKey::new(verification(ec.curve)?, &ec.point)
                     .verify(message, sig)
             }
             (Prepared::Ed25519(_), Material::Ed25519(ed)) => {
@@ -207,25 +217,37 @@ fn rsa_verification(alg: Algorithm) -> Result<&'static RsaParameters, Error> {
     })
 }
 
-fn signing(curve: Curve) -> &'static EcdsaSigningAlgorithm {
+fn signing(curve: Curve) -> Result<&'static EcdsaSigningAlgorithm, Error> {
     match curve {
-        Curve::P256 => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
-        Curve::P384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+        Curve::P256 => Ok(&signature::ECDSA_P256_SHA256_FIXED_SIGNING),
+        Curve::P384 => Ok(&signature::ECDSA_P384_SHA384_FIXED_SIGNING),
+        Curve::P521 | Curve::Secp256k1 => Err(needs_aws_lc(curve)),
     }
 }
 
-fn verification(curve: Curve) -> &'static EcdsaVerificationAlgorithm {
+fn verification(curve: Curve) -> Result<&'static EcdsaVerificationAlgorithm, Error> {
     match curve {
-        Curve::P256 => &signature::ECDSA_P256_SHA256_FIXED,
-        Curve::P384 => &signature::ECDSA_P384_SHA384_FIXED,
+        Curve::P256 => Ok(&signature::ECDSA_P256_SHA256_FIXED),
+        Curve::P384 => Ok(&signature::ECDSA_P384_SHA384_FIXED),
+        Curve::P521 | Curve::Secp256k1 => Err(needs_aws_lc(curve)),
     }
 }
 
-fn agreement_algorithm(curve: Curve) -> &'static agreement::Algorithm {
+fn agreement_algorithm(curve: Curve) -> Result<&'static agreement::Algorithm, Error> {
     match curve {
-        Curve::P256 => &agreement::ECDH_P256,
-        Curve::P384 => &agreement::ECDH_P384,
+        Curve::P256 => Ok(&agreement::ECDH_P256),
+        Curve::P384 => Ok(&agreement::ECDH_P384),
+        Curve::P521 | Curve::Secp256k1 => Err(needs_aws_lc(curve)),
     }
+}
+
+/// ring implements neither P-521 nor secp256k1.
+fn needs_aws_lc(curve: Curve) -> Error {
+    Error::Unsupported(format!(
+        "{} keys ({}) need jwt-crypto's `aws-lc-rs` feature; the `ring` backend has no such curve",
+        curve.jwk_name(),
+        curve.algorithm()
+    ))
 }
 
 /// Checks the point and, for a private key, builds the signing pair (ring checks that the
@@ -235,16 +257,16 @@ fn agreement_algorithm(curve: Curve) -> &'static agreement::Algorithm {
 fn ec_pair(ec: &EcMaterial) -> Result<Option<EcdsaKeyPair>, Error> {
     let name = ec.curve.jwk_name();
     let Some(d) = &ec.d else {
+        let algorithm = agreement_algorithm(ec.curve)?;
         let ephemeral =
-            agreement::EphemeralPrivateKey::generate(agreement_algorithm(ec.curve), &*RNG)
-                .map_err(|_| rng_failed())?;
-        let peer = agreement::UnparsedPublicKey::new(agreement_algorithm(ec.curve), &ec.point);
+            agreement::EphemeralPrivateKey::generate(algorithm, &*RNG).map_err(|_| rng_failed())?;
+        let peer = agreement::UnparsedPublicKey::new(algorithm, &ec.point);
         agreement::agree_ephemeral(ephemeral, &peer, |_| ()).map_err(|_| {
             Error::InvalidKey(format!("{name} public key is not a point on the curve"))
         })?;
         return Ok(None);
     };
-    EcdsaKeyPair::from_private_key_and_public_key(signing(ec.curve), d.expose(), &ec.point, &*RNG)
+    EcdsaKeyPair::from_private_key_and_public_key(signing(ec.curve)?, d.expose(), &ec.point, &*RNG)
         .map(Some)
         .map_err(|rejected| {
             Error::InvalidKey(format!(

@@ -109,9 +109,11 @@ fn family_of(jwk: &Map<String, Value>) -> Result<Result<KeyFamily, String>, Erro
         "EC" => match required(jwk, "crv")? {
             "P-256" => KeyFamily::EcP256,
             "P-384" => KeyFamily::EcP384,
+            "P-521" => KeyFamily::EcP521,
+            "secp256k1" => KeyFamily::EcSecp256k1,
             other => {
                 return Ok(Err(format!(
-                    "EC curve {other:?} is not supported (only P-256 and P-384)"
+                    "EC curve {other:?} is not supported (only P-256, P-384, P-521 and secp256k1)"
                 )));
             }
         },
@@ -180,9 +182,11 @@ pub(crate) fn parse(value: &Value) -> Result<Parsed, Error> {
             true,
         )?),
         KeyFamily::Rsa => Material::Rsa(parse_rsa(jwk)?),
-        KeyFamily::EcP256 => Material::Ec(parse_ec(jwk, Curve::P256)?),
-        KeyFamily::EcP384 => Material::Ec(parse_ec(jwk, Curve::P384)?),
         KeyFamily::Ed25519 => Material::Ed25519(parse_okp(jwk)?),
+        ec => match Curve::of_family(ec) {
+            Some(curve) => Material::Ec(parse_ec(jwk, curve)?),
+            None => return Ok(Parsed::Unusable(format!("{ec} keys have no JWK form here"))),
+        },
     };
     if !material.is_private() && !ops.verify {
         return Ok(Parsed::Unusable(
@@ -297,10 +301,14 @@ pub(crate) fn to_public(material: &Material, params: &Params) -> Result<Map<Stri
             "an HMAC secret has no public JWK; to_private_jwk exports it (keep it secret)".into(),
         ));
     }
-    let jwk = required_members(material)
+    let mut jwk: Map<String, Value> = required_members(material)
         .into_iter()
-        .map(|(name, value)| (name.to_owned(), value.into()));
-    Ok(with_parameters(params, jwk.collect()))
+        .map(|(name, value)| (name.to_owned(), value.into()))
+        .collect();
+    // RFC 7517 §4.2: a published key says it is for signatures, so no consumer takes it for
+    // encryption.
+    jwk.insert("use".into(), "sig".into());
+    Ok(with_parameters(params, jwk))
 }
 
 pub(crate) fn to_private(

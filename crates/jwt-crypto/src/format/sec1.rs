@@ -15,14 +15,10 @@ pub(crate) fn curve_from_oid(oid: &[u8]) -> Result<Curve, Error> {
     match oid {
         OID_P256 => Ok(Curve::P256),
         OID_P384 => Ok(Curve::P384),
-        OID_P521 => Err(Error::InvalidKey(
-            "EC curve P-521 (ES512) is not supported".into(),
-        )),
-        OID_SECP256K1 => Err(Error::InvalidKey(
-            "EC curve secp256k1 (ES256K) is not supported".into(),
-        )),
+        OID_P521 => Ok(Curve::P521),
+        OID_SECP256K1 => Ok(Curve::Secp256k1),
         _ => Err(Error::InvalidKey(
-            "EC curve is not supported; only P-256 and P-384 are".into(),
+            "EC curve is not supported; only P-256, P-384, P-521 and secp256k1 are".into(),
         )),
     }
 }
@@ -31,6 +27,8 @@ pub(crate) fn curve_oid(curve: Curve) -> &'static [u8] {
     match curve {
         Curve::P256 => OID_P256,
         Curve::P384 => OID_P384,
+        Curve::P521 => OID_P521,
+        Curve::Secp256k1 => OID_SECP256K1,
     }
 }
 

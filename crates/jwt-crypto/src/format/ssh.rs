@@ -120,7 +120,7 @@ fn unsupported(kind: &str) -> Error {
     if is_key_type(kind.as_bytes()) {
         Error::InvalidKey(format!(
             "OpenSSH key type {kind:?} is not supported (only ssh-ed25519, ecdsa-sha2-nistp256, \
-             ecdsa-sha2-nistp384 and ssh-rsa)"
+             ecdsa-sha2-nistp384, ecdsa-sha2-nistp521 and ssh-rsa)"
         ))
     } else {
         invalid(&format!("{kind:?} is not an OpenSSH key type"))
@@ -132,6 +132,7 @@ fn curve_of(kind: &str) -> Option<(Curve, &'static [u8])> {
     match kind {
         "ecdsa-sha2-nistp256" => Some((Curve::P256, b"nistp256")),
         "ecdsa-sha2-nistp384" => Some((Curve::P384, b"nistp384")),
+        "ecdsa-sha2-nistp521" => Some((Curve::P521, b"nistp521")),
         _ => None,
     }
 }

@@ -258,7 +258,7 @@ fn provider() -> rustls::crypto::CryptoProvider {
 
 /// An Ed25519 signing key with `kid`.
 pub fn signing_key(kid: &str) -> Key {
-    Key::generate_ed25519().unwrap().with_key_id(kid)
+    Key::generate(Algorithm::EdDSA).unwrap().with_key_id(kid)
 }
 
 /// The JWK set text publishing the public halves of `keys`.
