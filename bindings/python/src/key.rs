@@ -226,8 +226,10 @@ impl PyKey {
 
     /// The private key as PKCS#8 PEM (refused for public keys and HMAC secrets).
     fn to_pkcs8_pem(&self, py: Python<'_>) -> PyResult<String> {
+        // Python's str is the caller's; the Rust copy is wiped as it drops.
         self.key
             .to_pkcs8_pem()
+            .map(|pem| String::clone(&pem))
             .map_err(|err| errors::to_py(py, err, &Context::default()))
     }
 

@@ -90,7 +90,8 @@ pub fn run(args: Args) -> Result<()> {
     } else if let Some(secret) = secret {
         (secret, None)
     } else {
-        let private = key.to_pkcs8_pem().map_err(failed)?;
+        let pem = key.to_pkcs8_pem().map_err(failed)?;
+        let private = String::clone(&pem);
         (private, Some(key.to_public_pem().map_err(failed)?))
     };
 

@@ -12,9 +12,10 @@ use crate::error::Error;
 pub trait Signer {
     /// Signs `signing_input` (`base64url(header) || '.' || base64url(payload)`) with `alg`.
     ///
-    /// Fails with [`Error::AlgorithmNotAllowed`] when `alg` is not of this key's family or is
-    /// not the algorithm the key is bound to, and with [`Error::InvalidKey`] when the key
-    /// cannot sign (a public key).
+    /// # Errors
+    /// [`Error::AlgorithmNotAllowed`] when `alg` is not of this key's family or is not the
+    /// algorithm the key is bound to; [`Error::InvalidKey`] when the key cannot sign (a public
+    /// key) or the backend fails.
     fn sign(&self, alg: Algorithm, signing_input: &[u8]) -> Result<Vec<u8>, Error>;
 
     /// The key identifier that `encode` puts in the header's `kid`, if the key has one and
@@ -47,6 +48,10 @@ pub trait Verifier {
     /// Checks `signature` over `signing_input` with `alg`. Implementations must compare in
     /// constant time where the algorithm calls for it (HMAC) and must refuse an `alg` they do
     /// not [`accept`](Verifier::accepts).
+    ///
+    /// # Errors
+    /// [`Error::InvalidSignature`] when the signature does not hold (or has the wrong length);
+    /// [`Error::AlgorithmNotAllowed`] for an `alg` the key does not accept.
     fn verify(&self, alg: Algorithm, signing_input: &[u8], signature: &[u8]) -> Result<(), Error>;
 }
 
@@ -56,8 +61,9 @@ pub trait Verifier {
 pub trait KeySource {
     /// The key to verify a token whose header says `alg` and `kid`.
     ///
+    /// # Errors
     /// A single key fails with [`Error::AlgorithmNotAllowed`] when it does not accept `alg`;
-    /// a set fails with [`Error::KeyNotFound`] when none of its keys fits.
+    /// a set fails with [`Error::KeyNotFound`] when none of its keys fits (or two do).
     fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&dyn Verifier, Error>;
 }
 
@@ -85,6 +91,9 @@ impl<K: KeySource + ?Sized> KeySource for Box<K> {
 }
 
 /// The check every single-key [`KeySource`] makes: the key must accept the algorithm.
+///
+/// # Errors
+/// [`Error::AlgorithmNotAllowed`] when `key` does not accept `alg`.
 pub fn select_single(key: &dyn Verifier, alg: Algorithm) -> Result<&dyn Verifier, Error> {
     if key.accepts(alg) {
         Ok(key)

@@ -26,6 +26,14 @@ pub struct TokenData<T> {
 /// The order is fixed (DESIGN's verify path): size, split, header, allow-list, `crit`, `typ`,
 /// key family, signature, and only then the payload and its claims. So a token with a bad
 /// signature is reported as such even when it is also expired.
+///
+/// # Errors
+/// A rejection ([`Error::is_rejection`]) for anything the token causes: `Malformed`,
+/// `Unsupported`, `AlgorithmNotAllowed`, `KeyNotFound`, `InvalidSignature`, or a claim check
+/// (`Expired`, `NotYetValid`, `InvalidIssuedAt`, `InvalidIssuer`, `InvalidAudience`,
+/// `InvalidSubject`, `InvalidType`, `MissingClaim`), also `Malformed` when the claims do not
+/// fit `T`. [`Error::InvalidKey`] only for the caller's key (one whose `key_ops` forbid
+/// verifying).
 pub fn decode<T: DeserializeOwned>(
     token: &str,
     keys: &(impl KeySource + ?Sized),
@@ -39,6 +47,9 @@ pub fn decode<T: DeserializeOwned>(
 }
 
 /// [`decode`] into a JSON object, for callers without a claims type (the Python layer).
+///
+/// # Errors
+/// As [`decode`].
 pub fn decode_json(
     token: &str,
     keys: &(impl KeySource + ?Sized),
@@ -55,6 +66,9 @@ pub fn decode_json(
 
 /// [`decode`] that hands back the claims exactly as the token carries them: validated JSON
 /// text, with no second parse and no re-serialization (the C layer returns it as is).
+///
+/// # Errors
+/// As [`decode`].
 pub fn decode_raw(
     token: &str,
     keys: &(impl KeySource + ?Sized),

@@ -13,6 +13,11 @@ use crate::jws;
 /// Refuses what this library would refuse to verify: `crit` extensions, `b64: false`, and
 /// claims with a member name twice at any depth.
 /// When `header.kid` is unset and the key has an identifier, that identifier is written.
+///
+/// # Errors
+/// [`Error::Malformed`] for claims that are not a JSON object or repeat a member name, or a
+/// header that cannot be written; [`Error::Unsupported`] for `crit` or `b64: false`; the
+/// key's [`Signer::sign`] errors (a key of another family, a public key).
 pub fn encode(
     header: &Header,
     claims: &impl Serialize,

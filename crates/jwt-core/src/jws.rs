@@ -22,6 +22,10 @@ pub struct Verified {
 
 /// Signs `payload` under the protected header `header_json` (its exact bytes are what gets
 /// encoded and signed, so RFC examples reproduce byte for byte). `alg` is read from the header.
+///
+/// # Errors
+/// [`Error::Malformed`] for a header that is not a valid JOSE header; [`Error::Unsupported`]
+/// for `crit` or `b64: false`; the key's [`Signer::sign`] errors.
 pub fn sign(
     header_json: &[u8],
     payload: &[u8],
@@ -34,6 +38,11 @@ pub fn sign(
 
 /// Verifies a compact JWS: `alg` must be in `algorithms`, the key comes from `keys`, and the
 /// token may be at most `max_len` bytes.
+///
+/// # Errors
+/// The rejections of [`decode`](crate::decode) up to the signature (`Malformed`,
+/// `Unsupported`, `AlgorithmNotAllowed`, `KeyNotFound`, `InvalidSignature`); no claim is
+/// read.
 pub fn verify(
     token: &str,
     algorithms: &[Algorithm],

@@ -15,6 +15,13 @@
 //!   named, a key verifies only its own family, header-embedded keys are never used, member
 //!   names must be unique, base64url must be canonical, and size and nesting are bounded.
 //!
+//! ## Errors, never panics
+//! Every fallible function returns [`Error`] and documents when (`# Errors`). Library code
+//! does not panic on any input: `unwrap`, `expect`, `panic!` and unchecked indexing are denied
+//! by the crate's lints outside tests, and the fuzz targets feed it arbitrary tokens, headers
+//! and claims. [`Error::is_rejection`] tells a verdict on a token from a problem with the
+//! caller's key.
+//!
 //! ## Example
 //! A real application uses `jwt_crypto::Key`; here a toy key stands in so the example runs
 //! without cryptography.
@@ -57,6 +64,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Every public function says how it fails (issue: the API a jsonwebtoken user would pick).
+#![deny(clippy::missing_errors_doc)]
 #![cfg_attr(
     not(test),
     deny(

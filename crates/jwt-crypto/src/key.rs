@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use jwt_core::{Algorithm, Error, KeyFamily, KeySource, Signer, Verifier};
 use serde_json::{Map, Value};
+use zeroize::Zeroizing;
 
 use crate::backend::{self, Prepared};
 use crate::format::jwk::{self, Ops, Params};
@@ -197,7 +198,9 @@ impl Key {
     }
 
     /// The JWK with the private members (`d` and the CRT members for RSA, `k` for HMAC), plus
-    /// `kid`, `alg` and a restricted `key_ops` when set. Refused for a public key.
+    /// `kid`, `alg` and a restricted `key_ops` when set. Refused for a public key. The map is
+    /// the caller's to protect (JSON values cannot be wiped); prefer [`Key::to_pkcs8_pem`],
+    /// which is, to write a private key out.
     ///
     /// # Errors
     /// [`Error::InvalidKey`] for a public key.
@@ -212,12 +215,12 @@ impl Key {
         b64::url_encode(&backend::sha256(input.expose()))
     }
 
-    /// The private key as a PKCS#8 PEM (`PRIVATE KEY`). Refused for public keys and HMAC
-    /// secrets.
+    /// The private key as a PKCS#8 PEM (`PRIVATE KEY`), wiped from memory when dropped.
+    /// Refused for public keys and HMAC secrets.
     ///
     /// # Errors
     /// [`Error::InvalidKey`] for a public key or an HMAC secret.
-    pub fn to_pkcs8_pem(&self) -> Result<String, Error> {
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, Error> {
         if let Material::Hmac(_) = self.parsed.material {
             return Err(Error::InvalidKey(
                 "an HMAC secret has no PKCS#8 form".into(),
@@ -236,7 +239,7 @@ impl Key {
     /// [`Error::InvalidKey`] for an HMAC secret.
     pub fn to_public_pem(&self) -> Result<String, Error> {
         pkix::spki_der(&self.parsed.material)
-            .map(|der| pem::encode("PUBLIC KEY", &der))
+            .map(|der| String::clone(&pem::encode("PUBLIC KEY", &der)))
             .ok_or_else(|| Error::InvalidKey("an HMAC secret has no public key".into()))
     }
 

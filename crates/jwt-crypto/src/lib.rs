@@ -24,6 +24,15 @@
 //! - Weak keys are refused at load: RSA under 2048 bits, HMAC secrets shorter than the hash
 //!   (unless [`Key::dangerous_from_short_secret`]).
 //!
+//! ## Errors, never panics
+//! Every fallible function returns [`Error`] and documents when (`# Errors`, enforced by
+//! clippy's `missing_errors_doc`). Library code does not panic on any key or token: the
+//! crate's lints deny `unwrap`, `expect`, `panic!` and unchecked indexing outside tests, and
+//! the fuzz targets feed the loaders and the verify path arbitrary bytes. Whatever a token
+//! contains is a rejection ([`Error::is_rejection`]); a key the caller supplies that cannot
+//! be used is [`Error::InvalidKey`], or [`Error::Unsupported`] when only the other backend
+//! implements it (a P-521 key under ring) — check that when loading keys, before any token.
+//!
 //! ## Example
 //! ```
 //! use jwt_crypto::{Algorithm, Header, JwkSet, Key, Validation, decode, encode};
@@ -55,6 +64,8 @@
 //! [AWS-LC]: https://docs.rs/aws-lc-rs
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Every public function says how it fails (issue: the API a jsonwebtoken user would pick).
+#![deny(clippy::missing_errors_doc)]
 #![cfg_attr(
     not(test),
     deny(
@@ -89,6 +100,8 @@ pub use backend::supported_algorithms;
 pub use generate::KeySpec;
 pub use jwk_set::{JwkSet, SkippedKey};
 pub use key::Key;
+/// What secret-returning methods hand back: wiped from memory on drop.
+pub use zeroize::Zeroizing;
 
 // jwt-core's whole API, so a Rust service needs this one dependency.
 pub use jwt_core::{

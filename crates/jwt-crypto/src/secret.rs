@@ -1,26 +1,25 @@
-//! Private key material we keep beside ring's own key objects, so a key can be exported again
-//! (`to_private_jwk`, `to_pkcs8_pem`) and an HMAC key can be thumbprinted.
+//! Private key material we keep beside the backend's own key objects, so a key can be exported
+//! again (`to_private_jwk`, `to_pkcs8_pem`) and an HMAC key can be thumbprinted.
 
 use std::fmt;
 
-/// Bytes that must never be printed and are wiped (best effort) when dropped.
-///
-/// Wiping without `unsafe` cannot be guaranteed against the optimiser; `black_box` makes the
-/// writes observable in practice. Copies made by callers (decoded base64, exported PEM) are
-/// theirs to look after.
-pub(crate) struct Secret(Vec<u8>);
+use zeroize::Zeroizing;
+
+/// Bytes that must never be printed and are wiped when dropped (the `zeroize` crate's
+/// volatile writes, which the optimiser cannot remove).
+pub(crate) struct Secret(Zeroizing<Vec<u8>>);
 
 impl Secret {
     pub(crate) fn new(bytes: Vec<u8>) -> Self {
-        Secret(bytes)
+        Secret(Zeroizing::new(bytes))
     }
 
     pub(crate) fn from_slice(bytes: &[u8]) -> Self {
-        Secret(bytes.to_vec())
+        Secret::new(bytes.to_vec())
     }
 
     pub(crate) fn zeroed(len: usize) -> Self {
-        Secret(vec![0; len])
+        Secret::new(vec![0; len])
     }
 
     pub(crate) fn expose_mut(&mut self) -> &mut [u8] {
@@ -33,15 +32,6 @@ impl Secret {
 
     pub(crate) fn len(&self) -> usize {
         self.0.len()
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        for byte in self.0.iter_mut() {
-            *byte = 0;
-        }
-        std::hint::black_box(&self.0);
     }
 }
 

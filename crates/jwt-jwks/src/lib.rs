@@ -85,6 +85,8 @@
 //! `examples/tokio_service.rs` runs a tokio service verifying tokens concurrently.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Every public function says how it fails (issue: the API a jsonwebtoken user would pick).
+#![deny(clippy::missing_errors_doc)]
 #![cfg_attr(
     not(test),
     deny(

@@ -7,6 +7,7 @@ use jwt_core::Error;
 
 use crate::b64;
 use crate::secret::Secret;
+use zeroize::Zeroizing;
 
 /// One PEM block: its label and its decoded DER (kept as a [`Secret`], since it is often a
 /// private key).
@@ -27,7 +28,7 @@ const EC_PARAMETERS: &str = "EC PARAMETERS";
 /// Parses every block in `text`.
 pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
     let mut blocks = Vec::new();
-    let mut open: Option<(String, String)> = None;
+    let mut open: Option<(String, Zeroizing<String>)> = None;
     for raw in text.lines() {
         let line = raw.trim();
         match open.take() {
@@ -36,7 +37,7 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
                     let label = label.strip_suffix(DASHES).ok_or_else(|| {
                         Error::InvalidKey("PEM BEGIN line does not end with -----".into())
                     })?;
-                    open = Some((label.to_owned(), String::new()));
+                    open = Some((label.to_owned(), Zeroizing::new(String::new())));
                 } else if line.starts_with(END) {
                     return Err(Error::InvalidKey(
                         "PEM END line without a BEGIN line".into(),
@@ -55,8 +56,8 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
                     }
                     let der = Secret::new(b64::std_decode(&body)?);
                     blocks.push(Block { label, der });
-                    // The body held the same secret in base64; wipe it too.
-                    wipe(body);
+                    // The body held the same secret in base64; it is wiped as it drops.
+                    drop(body);
                 } else if line.starts_with(BEGIN) {
                     return Err(Error::InvalidKey(format!(
                         "PEM block {label} has no END line"
@@ -76,7 +77,7 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
         }
     }
     if let Some((label, body)) = open {
-        wipe(body);
+        drop(body);
         return Err(Error::InvalidKey(format!(
             "PEM block {label} has no END line"
         )));
@@ -105,9 +106,12 @@ pub(crate) fn parse_one(text: &str) -> Result<Block, Error> {
 }
 
 /// Encodes DER as a PEM block with 64-character lines.
-pub(crate) fn encode(label: &str, der: &[u8]) -> String {
-    let body = b64::std_encode(der);
-    let mut out = String::with_capacity(body.len() + body.len() / 64 + 2 * label.len() + 40);
+pub(crate) fn encode(label: &str, der: &[u8]) -> Zeroizing<String> {
+    let body = Zeroizing::new(b64::std_encode(der));
+    // Sized up front so the text is never reallocated (which would leave an unwiped copy).
+    let mut out = Zeroizing::new(String::with_capacity(
+        body.len() + body.len() / 64 + 2 * label.len() + 40,
+    ));
     out.push_str(BEGIN);
     out.push_str(label);
     out.push_str(DASHES);
@@ -125,12 +129,7 @@ pub(crate) fn encode(label: &str, der: &[u8]) -> String {
     out.push_str(label);
     out.push_str(DASHES);
     out.push('\n');
-    wipe(body);
     out
-}
-
-fn wipe(text: String) {
-    drop(Secret::new(text.into_bytes()));
 }
 
 #[cfg(test)]
@@ -140,22 +139,32 @@ mod tests {
     #[test]
     fn round_trip_and_surrounding_text() {
         let der: Vec<u8> = (0..=255u8).collect();
-        let text = format!("explanatory text\n{}trailing\n", encode("PUBLIC KEY", &der));
+        let text = format!(
+            "explanatory text\n{}trailing\n",
+            encode("PUBLIC KEY", &der).as_str()
+        );
         let block = parse_one(&text).unwrap();
         assert_eq!(block.label, "PUBLIC KEY");
         assert_eq!(block.der.expose(), &der[..]);
-        assert!(encode("X", &der).lines().all(|line| line.len() <= 64));
+        assert!(
+            encode("X", &der)
+                .as_str()
+                .lines()
+                .all(|line| line.len() <= 64)
+        );
     }
 
     #[test]
     fn crlf_and_indentation_are_accepted() {
-        let text = encode("PRIVATE KEY", b"abcdef").replace('\n', "\r\n  ");
+        let text = encode("PRIVATE KEY", b"abcdef")
+            .as_str()
+            .replace('\n', "\r\n  ");
         assert_eq!(parse_one(&text).unwrap().der.expose(), b"abcdef");
     }
 
     #[test]
     fn malformed_pem_is_refused() {
-        let good = encode("PUBLIC KEY", b"0123456789");
+        let good = String::clone(&encode("PUBLIC KEY", b"0123456789"));
         for bad in [
             String::new(),
             "no pem here".to_owned(),
@@ -173,8 +182,8 @@ mod tests {
     fn ec_parameters_block_is_skipped() {
         let text = format!(
             "{}{}",
-            encode("EC PARAMETERS", b"\x06\x01\x00"),
-            encode("EC PRIVATE KEY", b"k")
+            encode("EC PARAMETERS", b"\x06\x01\x00").as_str(),
+            encode("EC PRIVATE KEY", b"k").as_str()
         );
         assert_eq!(parse_one(&text).unwrap().label, "EC PRIVATE KEY");
     }
