@@ -225,7 +225,12 @@ fn check_header_hygiene(out_dir: &Path, prefix: &Path) -> Result<(), String> {
     std::fs::write(
         &c89,
         "#include <jwtkit.h>\n\
-         int main(void) { return jwtkit_version_number() == JWTKIT_VERSION_NUMBER ? 0 : 1; }\n",
+         int main(void) {\n\
+             jwtkit_status_code ok = JWTKIT_OK; jwtkit_alg_code es256 = JWTKIT_ALG_ES256;\n\
+             jwtkit_status status = ok; jwtkit_alg alg = es256;\n\
+             return jwtkit_version_number() == JWTKIT_VERSION_NUMBER && status == 0 && alg == 10\n\
+                 && JWTKIT_ERR_INTERNAL == 901 ? 0 : 1;\n\
+         }\n",
     )
     .map_err(|err| format!("writing c89.c: {err}"))?;
     let binary = out_dir.join("c89");
@@ -238,7 +243,7 @@ fn check_header_hygiene(out_dir: &Path, prefix: &Path) -> Result<(), String> {
         &["-std=c89", "-pedantic", "-Wall", "-Wextra", "-Werror"],
     )?;
     step(
-        "header compiles as C89 and the versions agree",
+        "header compiles as C89 (enums included) and the versions agree",
         Command::new(&binary),
     )?;
 

@@ -80,6 +80,152 @@
 #define JWTKIT_CHECKS_DEFAULT ((JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF) | JWTKIT_CHECK_AUD)
 
 /**
+ * The names of the `jwtkit_status` values, as a C `enum` for `switch` statements and
+ * debuggers; functions take and return `jwtkit_status` (`uint32_t`), never this type.
+ */
+typedef enum {
+  /**
+   * Success.
+   */
+  JWTKIT_OK = 0,
+  /**
+   * The token is not three strict base64url segments of valid JSON, or it is over the size
+   * limit.
+   */
+  JWTKIT_ERR_MALFORMED = 100,
+  /**
+   * The token uses something jwtkit does not implement: JWE, a `crit` extension,
+   * `b64: false`.
+   */
+  JWTKIT_ERR_UNSUPPORTED = 101,
+  /**
+   * The signature does not match the key.
+   */
+  JWTKIT_ERR_SIGNATURE = 102,
+  /**
+   * The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more
+   * of an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
+   */
+  JWTKIT_ERR_ALGORITHM = 103,
+  /**
+   * The header's `typ` is not the expected one.
+   */
+  JWTKIT_ERR_TYPE = 104,
+  /**
+   * No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
+   * shared by two keys); with a JWK set client, still none after the refetch the unknown
+   * `kid` asked for. The token chose the `kid` and `alg`, so this is a rejection, not a key
+   * error (it was 301 until the ranges were settled).
+   */
+  JWTKIT_ERR_KEY_NOT_FOUND = 105,
+  /**
+   * `exp` has passed.
+   */
+  JWTKIT_ERR_EXPIRED = 200,
+  /**
+   * `nbf` is in the future.
+   */
+  JWTKIT_ERR_NOT_YET_VALID = 201,
+  /**
+   * `iat` is in the future.
+   */
+  JWTKIT_ERR_ISSUED_AT = 202,
+  /**
+   * `iss` is not an accepted issuer.
+   */
+  JWTKIT_ERR_ISSUER = 203,
+  /**
+   * `aud` names no accepted audience, or names one when none is expected.
+   */
+  JWTKIT_ERR_AUDIENCE = 204,
+  /**
+   * `sub` is not the expected subject.
+   */
+  JWTKIT_ERR_SUBJECT = 205,
+  /**
+   * A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
+   * member (a claim or a header member) is absent or `null`.
+   */
+  JWTKIT_ERR_MISSING_CLAIM = 206,
+  /**
+   * A claim or header member is present with another type than the getter reads
+   * (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
+   * character (`\u0000`), which a NUL-terminated C string cannot carry.
+   */
+  JWTKIT_ERR_CLAIM_TYPE = 207,
+  /**
+   * The key is unusable: bad PEM/DER/JWK (a NUL byte within the given length included),
+   * too small, wrong kind for the operation, or a JWK set with no usable key. Never caused
+   * by a token.
+   */
+  JWTKIT_ERR_KEY = 300,
+  /**
+   * A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory setting was
+   * passed. Never caused by a token.
+   */
+  JWTKIT_ERR_INVALID_ARGUMENT = 900,
+  /**
+   * A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
+   */
+  JWTKIT_ERR_INTERNAL = 901
+} jwtkit_status_code;
+
+/**
+ * The names of the `jwtkit_alg` values, as a C `enum`; functions take and return
+ * `jwtkit_alg` (`uint32_t`), never this type.
+ */
+typedef enum {
+  /**
+   * HMAC with SHA-256.
+   */
+  JWTKIT_ALG_HS256 = 1,
+  /**
+   * HMAC with SHA-384.
+   */
+  JWTKIT_ALG_HS384 = 2,
+  /**
+   * HMAC with SHA-512.
+   */
+  JWTKIT_ALG_HS512 = 3,
+  /**
+   * RSA PKCS#1 v1.5 with SHA-256.
+   */
+  JWTKIT_ALG_RS256 = 4,
+  /**
+   * RSA PKCS#1 v1.5 with SHA-384.
+   */
+  JWTKIT_ALG_RS384 = 5,
+  /**
+   * RSA PKCS#1 v1.5 with SHA-512.
+   */
+  JWTKIT_ALG_RS512 = 6,
+  /**
+   * RSA-PSS with SHA-256.
+   */
+  JWTKIT_ALG_PS256 = 7,
+  /**
+   * RSA-PSS with SHA-384.
+   */
+  JWTKIT_ALG_PS384 = 8,
+  /**
+   * RSA-PSS with SHA-512.
+   */
+  JWTKIT_ALG_PS512 = 9,
+  /**
+   * ECDSA on P-256 with SHA-256.
+   */
+  JWTKIT_ALG_ES256 = 10,
+  /**
+   * ECDSA on P-384 with SHA-384.
+   */
+  JWTKIT_ALG_ES384 = 11,
+  /**
+   * Ed25519.
+   */
+  JWTKIT_ALG_EDDSA = 12
+} jwtkit_alg_code;
+
+/**
  * A JSON object under construction, member by member: the claims of a token to issue, or the
  * extra members of its header. Mutable, for one thread at a time; not consumed by
  * `jwtkit_encode_claims`, so one builder may issue several tokens.
@@ -132,174 +278,17 @@ typedef struct jwtkit_validator jwtkit_validator;
 typedef struct jwtkit_validator_builder jwtkit_validator_builder;
 
 /**
- * The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value.
- * 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself. Every status a token
- * can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them apart.
+ * The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value, named by
+ * `jwtkit_status_code`. 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself.
+ * Every status a token can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them
+ * apart. A `uint32_t` in the ABI, so a value jwtkit adds later is never out of range.
  */
 typedef uint32_t jwtkit_status;
 
 /**
- * A JWS algorithm.
+ * A JWS algorithm: one of the `jwtkit_alg_code` values. A `uint32_t` in the ABI.
  */
 typedef uint32_t jwtkit_alg;
-
-/**
- * Success.
- */
-#define JWTKIT_OK 0
-
-/**
- * The token is not three strict base64url segments of valid JSON, or it is over the size limit.
- */
-#define JWTKIT_ERR_MALFORMED 100
-
-/**
- * The token uses something jwtkit does not implement: JWE, a `crit` extension, `b64: false`.
- */
-#define JWTKIT_ERR_UNSUPPORTED 101
-
-/**
- * The signature does not match the key.
- */
-#define JWTKIT_ERR_SIGNATURE 102
-
-/**
- * The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more of
- * an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
- */
-#define JWTKIT_ERR_ALGORITHM 103
-
-/**
- * The header's `typ` is not the expected one.
- */
-#define JWTKIT_ERR_TYPE 104
-
-/**
- * No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
- * shared by two keys). The token chose the `kid` and `alg`, so this is a rejection, not a
- * key error (it was 301 until the ranges were settled).
- */
-#define JWTKIT_ERR_KEY_NOT_FOUND 105
-
-/**
- * `exp` has passed.
- */
-#define JWTKIT_ERR_EXPIRED 200
-
-/**
- * `nbf` is in the future.
- */
-#define JWTKIT_ERR_NOT_YET_VALID 201
-
-/**
- * `iat` is in the future.
- */
-#define JWTKIT_ERR_ISSUED_AT 202
-
-/**
- * `iss` is not an accepted issuer.
- */
-#define JWTKIT_ERR_ISSUER 203
-
-/**
- * `aud` names no accepted audience, or names one when none is expected.
- */
-#define JWTKIT_ERR_AUDIENCE 204
-
-/**
- * `sub` is not the expected subject.
- */
-#define JWTKIT_ERR_SUBJECT 205
-
-/**
- * A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
- * member (a claim or a header member) is absent or `null`.
- */
-#define JWTKIT_ERR_MISSING_CLAIM 206
-
-/**
- * A claim or header member is present with another type than the getter reads
- * (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
- * character (`\u0000`), which a NUL-terminated C string cannot carry.
- */
-#define JWTKIT_ERR_CLAIM_TYPE 207
-
-/**
- * The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation, or a JWK
- * set with no usable key. Never caused by a token.
- */
-#define JWTKIT_ERR_KEY 300
-
-/**
- * A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory validator
- * setting was passed. Never caused by a token.
- */
-#define JWTKIT_ERR_INVALID_ARGUMENT 900
-
-/**
- * A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
- */
-#define JWTKIT_ERR_INTERNAL 901
-
-/**
- * HMAC with SHA-256.
- */
-#define JWTKIT_ALG_HS256 1
-
-/**
- * HMAC with SHA-384.
- */
-#define JWTKIT_ALG_HS384 2
-
-/**
- * HMAC with SHA-512.
- */
-#define JWTKIT_ALG_HS512 3
-
-/**
- * RSA PKCS#1 v1.5 with SHA-256.
- */
-#define JWTKIT_ALG_RS256 4
-
-/**
- * RSA PKCS#1 v1.5 with SHA-384.
- */
-#define JWTKIT_ALG_RS384 5
-
-/**
- * RSA PKCS#1 v1.5 with SHA-512.
- */
-#define JWTKIT_ALG_RS512 6
-
-/**
- * RSA-PSS with SHA-256.
- */
-#define JWTKIT_ALG_PS256 7
-
-/**
- * RSA-PSS with SHA-384.
- */
-#define JWTKIT_ALG_PS384 8
-
-/**
- * RSA-PSS with SHA-512.
- */
-#define JWTKIT_ALG_PS512 9
-
-/**
- * ECDSA on P-256 with SHA-256.
- */
-#define JWTKIT_ALG_ES256 10
-
-/**
- * ECDSA on P-384 with SHA-384.
- */
-#define JWTKIT_ALG_ES384 11
-
-/**
- * Ed25519.
- */
-#define JWTKIT_ALG_EDDSA 12
 
 #ifdef __cplusplus
 extern "C" {
@@ -560,28 +549,31 @@ jwtkit_status jwtkit_key_from_short_secret_dangerous(const uint8_t *secret,
                                                      const jwtkit_key **key_out);
 
 /**
- * Loads a key from PEM text: PKCS#8, PKCS#1 (RSA), SEC1 (EC) or SPKI; RSA keys need at
- * least 2048 bits.
+ * Loads a key from `len` bytes of PEM text (no NUL needed): PKCS#8, PKCS#1 (RSA), SEC1 (EC)
+ * or SPKI; RSA keys need at least 2048 bits. Every byte within `len` is text: a NUL byte, or
+ * bytes that are not UTF-8, is `JWTKIT_ERR_KEY` (never a shorter key); a NULL `pem` is
+ * `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
  *
  * # Safety
  * `pem` points to `len` readable bytes; `key_out` is writable.
  */
 JWTKIT_MUST_USE
-jwtkit_status jwtkit_key_from_pem(const uint8_t *pem,
+jwtkit_status jwtkit_key_from_pem(const char *pem,
                                   size_t len,
                                   const jwtkit_key **key_out);
 
 /**
- * Loads an OpenSSH public key line, as `ssh-keygen` writes it to a `.pub` file:
+ * Loads an OpenSSH public key line of `len` bytes, as `ssh-keygen` writes it to a `.pub` file:
  * `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `ssh-rsa`, the base64 key and
  * an optional comment. Certificates, other key types and keys the PEM loader would refuse are
- * `JWTKIT_ERR_KEY`. The same text is never accepted as an HMAC secret.
+ * `JWTKIT_ERR_KEY`, and so is a NUL byte within `len`. The same text is never accepted as an
+ * HMAC secret.
  *
  * # Safety
  * `line` points to `len` readable bytes; `key_out` is writable.
  */
 JWTKIT_MUST_USE
-jwtkit_status jwtkit_key_from_openssh(const uint8_t *line,
+jwtkit_status jwtkit_key_from_openssh(const char *line,
                                       size_t len,
                                       const jwtkit_key **key_out);
 
@@ -597,7 +589,7 @@ jwtkit_status jwtkit_key_from_der(const uint8_t *der,
                                   const jwtkit_key **key_out);
 
 /**
- * Loads a key from a JWK (NUL-terminated JSON). Its `alg`, `use` and `key_ops` are honoured.
+ * Loads a key from a JWK (NUL-terminated JSON): `jwtkit_key_from_jwk_len` with `strlen`.
  *
  * # Safety
  * `json` is NUL-terminated; `key_out` is writable.
@@ -605,14 +597,21 @@ jwtkit_status jwtkit_key_from_der(const uint8_t *der,
 JWTKIT_MUST_USE jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit_key **key_out);
 
 /**
- * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`), as an identity provider
- * publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA under
- * 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take the
- * whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say which
- * and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable, when
- * the text has a duplicate member name, or when it mixes secret (`oct`) keys with public
- * keys (a secret in a published set is a leaked secret). A token whose `kid` two keys share
- * is refused with `JWTKIT_ERR_KEY_NOT_FOUND`.
+ * Loads a key from `len` bytes of JWK JSON (no NUL needed). Its `alg`, `use` and `key_ops`
+ * are honoured. Every byte within `len` is text: a NUL byte, or bytes that are not UTF-8, is
+ * `JWTKIT_ERR_KEY`; a NULL `json` is `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
+ *
+ * # Safety
+ * `json` points to `len` readable bytes; `key_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_from_jwk_len(const char *json,
+                                      size_t len,
+                                      const jwtkit_key **key_out);
+
+/**
+ * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`): `jwtkit_keyset_from_jwks_len` with
+ * `strlen`.
  *
  * # Safety
  * `json` is NUL-terminated; `set_out` is writable.
@@ -620,6 +619,25 @@ JWTKIT_MUST_USE jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit
 JWTKIT_MUST_USE
 jwtkit_status jwtkit_keyset_from_jwks(const char *json,
                                       const jwtkit_keyset **set_out);
+
+/**
+ * Loads a JWK set from `len` bytes of JSON `{"keys": [...]}` (no NUL needed), as an identity
+ * provider publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA
+ * under 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take
+ * the whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say
+ * which and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable,
+ * when the text has a duplicate member name, when it mixes secret (`oct`) keys with public
+ * keys (a secret in a published set is a leaked secret), or when it holds a NUL byte or bytes
+ * that are not UTF-8 within `len`. A token whose `kid` two keys share is refused with
+ * `JWTKIT_ERR_KEY_NOT_FOUND`. A NULL `json` is `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
+ *
+ * # Safety
+ * `json` points to `len` readable bytes; `set_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keyset_from_jwks_len(const char *json,
+                                          size_t len,
+                                          const jwtkit_keyset **set_out);
 
 /**
  * How many keys `jwtkit_keyset_from_jwks` skipped in loading `set` (0 when it used them
