@@ -8,9 +8,11 @@
 
 /* Conventions: receiver first, then inputs, then outputs (`*_out`, written only on success).
  * Every fallible call returns a jwtkit_status; jwtkit_last_error_message() says why it failed.
- * Status ranges: 1xx the token, 2xx its claims, 3xx the caller's keys, 9xx the call itself.
+ * Status ranges: 1xx the token, 2xx its claims, 3xx the keys, 9xx the call itself.
  * A token can cause only 1xx and 2xx values (jwtkit_status_is_rejection() is nonzero for
- * them): answer those with 401, and treat 3xx and 9xx as configuration or programming errors.
+ * them): answer those with 401, JWTKIT_ERR_KEYS_UNAVAILABLE (a JWK set client whose identity
+ * provider is down) with 503, and treat the other 3xx and 9xx values as configuration or
+ * programming errors.
  * Handles are immutable once built and may be shared across threads without locks.
  * Strings returned by jwtkit are freed with jwtkit_string_free(), never free().
  * The header is C89 (and C++): block comments only, no C99 keywords. */
@@ -160,6 +162,14 @@ typedef enum {
    */
   JWTKIT_ERR_KEY = 300,
   /**
+   * A JWK set client has no key set to verify with: its first fetch has not succeeded, or
+   * the identity provider has been unreachable (or answering badly) for longer than the last
+   * good set's freshness lifetime plus the stale-if-error window. `jwtkit_last_error_message`
+   * gives the fetch failure. An outage, never caused by a token and never a rejection:
+   * answer 503 and let the client retry.
+   */
+  JWTKIT_ERR_KEYS_UNAVAILABLE = 302,
+  /**
    * A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory setting was
    * passed. Never caused by a token.
    */
@@ -236,6 +246,35 @@ typedef enum {
  * one call that adds to a member. A failing setter leaves the builder as it was.
  */
 typedef struct jwtkit_claims jwtkit_claims;
+
+/**
+ * A remote JWK set, kept fresh by a background thread: the keys of a service that verifies
+ * another service's tokens. Shareable across threads: any number of them verify through one
+ * client at once, without the caller's locks.
+ */
+typedef struct jwtkit_jwks_client jwtkit_jwks_client;
+
+/**
+ * Options for `jwtkit_jwks_client_new` and `jwtkit_jwks_client_new_issuer`: a list of settings,
+ * each left at its default until set. Mutable, for one thread; not consumed, so one options
+ * object may make several clients. The settings are checked when a client is made: a value out
+ * of its range fails `jwtkit_jwks_client_new*` with `JWTKIT_ERR_INVALID_ARGUMENT`, naming it.
+ *
+ * | setting | default | allowed |
+ * | --- | --- | --- |
+ * | `default_ttl` (no `max-age`) | 300 s, within the bounds | within the bounds |
+ * | `min_ttl` | 60 s, or `max_ttl` if shorter | 1 s to `max_ttl` |
+ * | `max_ttl` | 3600 s | up to 7 days |
+ * | `stale_if_error` | 3600 s | 0 to 7 days |
+ * | `refetch_interval` (unknown `kid`) | 30 s | 1 s to 7 days |
+ * | `retry_interval` (after a failure) | 5 s | 1 s to 7 days |
+ * | `connect_timeout_ms` | 5000 | 1 to `fetch_timeout_ms` |
+ * | `fetch_timeout_ms` (a whole refresh) | 10000 | 1 to 300000 |
+ * | `max_response_size` | 1 MiB | 1 KiB to 64 MiB |
+ * | `max_redirects` (same origin only) | 3 | 0 to 10 |
+ * | root certificates | Mozilla's | `jwtkit_jwks_options_set_root_certificates_pem` |
+ */
+typedef struct jwtkit_jwks_options jwtkit_jwks_options;
 
 /**
  * A parsed key: an HMAC secret, or an RSA, EC or Ed25519 public or private key.
@@ -519,6 +558,271 @@ jwtkit_status jwtkit_encode_claims(const jwtkit_key *key,
                                    const jwtkit_claims *header_or_null,
                                    const jwtkit_claims *claims,
                                    char **token_out);
+
+/**
+ * Makes an options object with every setting at its default. Free it with
+ * `jwtkit_jwks_options_free` once the clients are made.
+ *
+ * # Safety
+ * `options_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_jwks_options_new(jwtkit_jwks_options **options_out);
+
+/**
+ * Frees an options object; clients made with it keep their settings. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or an options object from jwtkit, not used again.
+ */
+void jwtkit_jwks_options_free(jwtkit_jwks_options *options);
+
+/**
+ * How long a set stays fresh when its response has no `Cache-Control: max-age`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_default_ttl(jwtkit_jwks_options *options,
+                                                  uint32_t seconds);
+
+/**
+ * The shortest freshness lifetime, whatever `max-age` says: the most often the set is
+ * fetched on schedule.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_min_ttl(jwtkit_jwks_options *options,
+                                              uint32_t seconds);
+
+/**
+ * The longest freshness lifetime, whatever `max-age` says: bounds how long a key the
+ * provider withdrew is still trusted.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_max_ttl(jwtkit_jwks_options *options,
+                                              uint32_t seconds);
+
+/**
+ * How long past its freshness lifetime the last good set is still served while fetches
+ * fail (stale-if-error). After that, verifications fail closed with
+ * `JWTKIT_ERR_KEYS_UNAVAILABLE` until a fetch succeeds. 0 fails closed as soon as the set is
+ * stale and a fetch has failed.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_stale_if_error(jwtkit_jwks_options *options,
+                                                     uint32_t seconds);
+
+/**
+ * The least time between two refetches caused by tokens with an unknown `kid` (or by no set
+ * to serve). Tokens can name any `kid`, so this bounds the load they can put on the provider;
+ * concurrent verifications share one refetch in any case.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_refetch_interval(jwtkit_jwks_options *options,
+                                                       uint32_t seconds);
+
+/**
+ * The first pause after a failed fetch; it doubles with each further failure, up to the
+ * larger of this and `min_ttl`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_retry_interval(jwtkit_jwks_options *options,
+                                                     uint32_t seconds);
+
+/**
+ * The deadline for one TCP connect and TLS handshake.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_connect_timeout_ms(jwtkit_jwks_options *options,
+                                                         uint32_t milliseconds);
+
+/**
+ * The deadline for a whole refresh: discovery, the key set, every redirect and body. A
+ * verification waiting for a refetch waits at most about twice this.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_fetch_timeout_ms(jwtkit_jwks_options *options,
+                                                       uint32_t milliseconds);
+
+/**
+ * The most bytes one response body may have; a larger one fails the fetch.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_max_response_size(jwtkit_jwks_options *options,
+                                                        size_t bytes);
+
+/**
+ * The most redirects one request follows, each to the same origin only.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_max_redirects(jwtkit_jwks_options *options,
+                                                    uint32_t redirects);
+
+/**
+ * Trusts exactly the certificates in the `len` bytes of PEM at `pem` (one or more
+ * `CERTIFICATE` blocks) instead of Mozilla's roots: for a provider behind a private CA, and
+ * for tests with a throwaway CA. PEM without a certificate fails `jwtkit_jwks_client_new*`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time; `pem` points to `len`
+ * readable bytes.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_root_certificates_pem(jwtkit_jwks_options *options,
+                                                            const char *pem,
+                                                            size_t len);
+
+/**
+ * Sends the header `name: value` with every request (an API key some gateways ask for).
+ * Headers that frame or route a request (`Host`, `Content-Length`, `Transfer-Encoding`,
+ * `Connection`) fail `jwtkit_jwks_client_new*`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time; `name` and `value` are
+ * NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_add_header(jwtkit_jwks_options *options,
+                                             const char *name,
+                                             const char *value);
+
+/**
+ * A client for the JWK set at `jwks_url` (NUL-terminated): `https://`, or plain `http://` to a
+ * loopback host (`127.0.0.0/8`, `[::1]`, `localhost`) for local development.
+ * `options_or_null` gives the settings (NULL: every default); the client copies them.
+ *
+ * The client starts a background thread that fetches the set at once, then again before it
+ * goes stale (`Cache-Control: max-age` within the TTL bounds). No network I/O happens in this
+ * call: `jwtkit_jwks_client_wait_ready` waits for the first set. Verify with
+ * `jwtkit_verify_with_jwks_client` or `jwtkit_verify_claims_with_jwks_client` from any number
+ * of threads; free the client with `jwtkit_jwks_client_free`.
+ *
+ * A URL the transport rules refuse (plain HTTP to another host, user information, another
+ * scheme) and settings out of their range are `JWTKIT_ERR_INVALID_ARGUMENT`, with
+ * `jwtkit_last_error_message` naming the problem.
+ *
+ * # Safety
+ * `jwks_url` is NUL-terminated; `options_or_null` is NULL or a live options object;
+ * `client_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_client_new(const char *jwks_url,
+                                     const jwtkit_jwks_options *options_or_null,
+                                     const jwtkit_jwks_client **client_out);
+
+/**
+ * A client for the OpenID Connect issuer `issuer` (NUL-terminated, e.g.
+ * `https://login.example`), as `jwtkit_jwks_client_new` makes one for a JWK set URL. Each
+ * refresh reads `{issuer}/.well-known/openid-configuration`, checks that its `issuer` equals
+ * `issuer` exactly (trailing slash included; a mismatch is a failed fetch) and fetches its
+ * `jwks_uri`.
+ *
+ * Discovery proves the keys are the issuer's, not that a token claims to be from it: add the
+ * same issuer to the validator (`jwtkit_validator_builder_add_issuer`).
+ *
+ * # Safety
+ * As `jwtkit_jwks_client_new`, with `issuer` NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_client_new_issuer(const char *issuer,
+                                            const jwtkit_jwks_options *options_or_null,
+                                            const jwtkit_jwks_client **client_out);
+
+/**
+ * Blocks until the client has a key set to serve (`JWTKIT_OK`), or its first fetch has failed,
+ * or `timeout_ms` milliseconds have passed (`JWTKIT_ERR_KEYS_UNAVAILABLE`, with the fetch
+ * failure in `jwtkit_last_error_message`). Call it at start-up to fail fast on a wrong URL;
+ * the client keeps retrying on its own either way.
+ *
+ * # Safety
+ * `client` is a live client.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_client_wait_ready(const jwtkit_jwks_client *client,
+                                            uint32_t timeout_ms);
+
+/**
+ * Fetches the key set now, whatever the cache and the refetch interval say, and blocks until
+ * that fetch completes: an operator's "reload keys". `JWTKIT_ERR_KEYS_UNAVAILABLE` when the
+ * fetch failed (the last good set, if any, is still served) or did not complete in time.
+ *
+ * # Safety
+ * `client` is a live client.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_jwks_client_refresh(const jwtkit_jwks_client *client);
+
+/**
+ * Frees a client and stops its background thread (after the fetch in flight, if any). NULL is
+ * a no-op.
+ *
+ * # Safety
+ * `client` is NULL or a client from jwtkit that no thread uses any more.
+ */
+void jwtkit_jwks_client_free(const jwtkit_jwks_client *client);
+
+/**
+ * As `jwtkit_verify`, with the key picked by the token's `kid` and `alg` from the client's
+ * cached JWK set. Safe to call from any number of threads at once.
+ *
+ * With the key cached this never waits for the network and takes no lock. A `kid` the set
+ * lacks makes the client refetch (at most once per refetch interval, concurrent callers
+ * sharing one fetch) and this call waits for it, at most about twice the fetch timeout: a
+ * rotated key is picked up, and a `kid` still unknown is `JWTKIT_ERR_KEY_NOT_FOUND`, a
+ * rejection. When the client has no set to serve (the first fetch has not succeeded, or the
+ * provider has been failing past the stale-if-error window) the call is
+ * `JWTKIT_ERR_KEYS_UNAVAILABLE`, never a rejection: answer 503, not 401.
+ *
+ * # Safety
+ * `validator` and `client` are live handles; `token` points to `token_len` readable bytes;
+ * `claims_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_with_jwks_client(const jwtkit_validator *validator,
+                                             const jwtkit_jwks_client *client,
+                                             const char *token,
+                                             size_t token_len,
+                                             char **claims_out);
+
+/**
+ * As `jwtkit_verify_claims`, with the keys of `jwtkit_verify_with_jwks_client`.
+ *
+ * # Safety
+ * As `jwtkit_verify_claims`, with `client` a live client.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_claims_with_jwks_client(const jwtkit_validator *validator,
+                                                    const jwtkit_jwks_client *client,
+                                                    const char *token,
+                                                    size_t token_len,
+                                                    const jwtkit_object **claims_out,
+                                                    const jwtkit_object **header_out_or_null);
 
 /**
  * Loads an HMAC secret of `len` bytes. Secrets shorter than the hash output

@@ -20,6 +20,7 @@
 
 pub mod claims;
 mod ffi;
+pub mod jwks;
 pub mod key;
 pub mod key_file;
 pub mod object;
@@ -31,6 +32,7 @@ pub mod validator;
 use std::ffi::c_char;
 
 pub use claims::*;
+pub use jwks::*;
 pub use key::*;
 pub use key_file::*;
 pub use object::*;

@@ -4,12 +4,14 @@
 //! The ranges say whose fault a failure is:
 //! - 1xx, the token: its encoding, its `alg`, its `kid`, its signature, its header;
 //! - 2xx, its claims;
-//! - 3xx, the keys the caller loaded;
+//! - 3xx, the keys: those the caller loaded (300), or a JWK set client with no set to serve
+//!   because its identity provider is down (302);
 //! - 9xx, the call itself (a NULL, bad UTF-8, a contradictory setting) or a bug in jwtkit.
 //!
 //! Everything a token's content can cause is in 1xx or 2xx, a *rejection*
 //! ([`jwtkit_status_is_rejection`]): answer it with 401, never with 500. A token can never
-//! cause a 3xx or 9xx status, so those are safe to treat as configuration errors.
+//! cause a 3xx or 9xx status, so those are safe to treat as configuration errors, or (302) as
+//! an outage to answer with 503.
 
 use std::ffi::c_int;
 
@@ -71,6 +73,12 @@ pub enum jwtkit_status_code {
     /// too small, wrong kind for the operation, or a JWK set with no usable key. Never caused
     /// by a token.
     JWTKIT_ERR_KEY = 300,
+    /// A JWK set client has no key set to verify with: its first fetch has not succeeded, or
+    /// the identity provider has been unreachable (or answering badly) for longer than the last
+    /// good set's freshness lifetime plus the stale-if-error window. `jwtkit_last_error_message`
+    /// gives the fetch failure. An outage, never caused by a token and never a rejection:
+    /// answer 503 and let the client retry.
+    JWTKIT_ERR_KEYS_UNAVAILABLE = 302,
     /// A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory setting was
     /// passed. Never caused by a token.
     JWTKIT_ERR_INVALID_ARGUMENT = 900,
@@ -138,7 +146,7 @@ values!(jwtkit_status, jwtkit_status_code:
     JWTKIT_ERR_ALGORITHM, JWTKIT_ERR_TYPE, JWTKIT_ERR_KEY_NOT_FOUND, JWTKIT_ERR_EXPIRED,
     JWTKIT_ERR_NOT_YET_VALID, JWTKIT_ERR_ISSUED_AT, JWTKIT_ERR_ISSUER, JWTKIT_ERR_AUDIENCE,
     JWTKIT_ERR_SUBJECT, JWTKIT_ERR_MISSING_CLAIM, JWTKIT_ERR_CLAIM_TYPE, JWTKIT_ERR_KEY,
-    JWTKIT_ERR_INVALID_ARGUMENT, JWTKIT_ERR_INTERNAL;
+    JWTKIT_ERR_KEYS_UNAVAILABLE, JWTKIT_ERR_INVALID_ARGUMENT, JWTKIT_ERR_INTERNAL;
     STATUS_NAMES
 );
 
