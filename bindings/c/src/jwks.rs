@@ -524,3 +524,22 @@ pub unsafe extern "C" fn jwtkit_verify_claims_with_jwks_client(
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::JWTKIT_ERR_INVALID_ARGUMENT;
+
+    /// A client's own failure is the caller's setup or the provider's outage, never a verdict
+    /// on a token.
+    #[test]
+    fn client_failures_are_setup_or_outage() {
+        let setup = client_failure(jwt_jwks::Error::Config("min_ttl".to_owned()));
+        assert_eq!(setup.status, JWTKIT_ERR_INVALID_ARGUMENT);
+        let outage = client_failure(jwt_jwks::Error::Unavailable("down".to_owned()));
+        assert_eq!(outage.status, JWTKIT_ERR_KEYS_UNAVAILABLE);
+        for status in [setup.status, outage.status] {
+            assert_eq!(crate::status::jwtkit_status_is_rejection(status), 0);
+        }
+    }
+}
