@@ -46,7 +46,7 @@ fn key_from_pem(pem: &str) -> *const jwtkit_key {
     let mut key = ptr::null();
     // SAFETY: a live buffer of that length and a writable out-pointer.
     ok(
-        unsafe { jwtkit_key_from_pem(pem.as_ptr(), pem.len(), &mut key) },
+        unsafe { jwtkit_key_from_pem(pem.as_ptr().cast(), pem.len(), &mut key) },
         "key_from_pem",
     );
     key
@@ -359,17 +359,28 @@ fn split(data: &[u8]) -> Option<(CString, Vec<u8>)> {
 
 fn load_keys(data: &[u8]) {
     type Loader = unsafe extern "C" fn(*const u8, usize, *mut *const jwtkit_key) -> jwtkit_status;
-    let loaders: [Loader; 5] = [
-        jwtkit_key_from_pem,
-        jwtkit_key_from_openssh,
+    type TextLoader =
+        unsafe extern "C" fn(*const c_char, usize, *mut *const jwtkit_key) -> jwtkit_status;
+    let loaders: [Loader; 3] = [
         jwtkit_key_from_der,
         jwtkit_key_from_secret,
         jwtkit_key_from_short_secret_dangerous,
+    ];
+    let text_loaders: [TextLoader; 3] = [
+        jwtkit_key_from_pem,
+        jwtkit_key_from_openssh,
+        jwtkit_key_from_jwk_len,
     ];
     for load in loaders {
         let mut key = ptr::null();
         // SAFETY: readable bytes and a writable out-pointer.
         let status = unsafe { load(data.as_ptr(), data.len(), &mut key) };
+        check_loaded(status, key);
+    }
+    for load in text_loaders {
+        let mut key = ptr::null();
+        // SAFETY: readable bytes (a NUL among them is data) and a writable out-pointer.
+        let status = unsafe { load(data.as_ptr().cast(), data.len(), &mut key) };
         check_loaded(status, key);
     }
     let Ok(json) = CString::new(data) else {

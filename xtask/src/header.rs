@@ -23,7 +23,31 @@ pub fn generate() -> Result<Vec<u8>, String> {
     let mut header = Vec::new();
     bindings.write(&mut header);
     let header = String::from_utf8(header).map_err(|err| format!("cbindgen: {err}"))?;
-    Ok(c89_comments(&header).into_bytes())
+    Ok(c89_enums(&c89_comments(&header)).into_bytes())
+}
+
+/// The header without the comma cbindgen writes after an enum's last enumerator, which C89
+/// (`-std=c89 -pedantic`) refuses.
+fn c89_enums(header: &str) -> String {
+    let lines: Vec<&str> = header.split_inclusive('\n').collect();
+    let mut in_enum = false;
+    let mut out = String::with_capacity(header.len());
+    for (at, line) in lines.iter().enumerate() {
+        if line.starts_with("typedef enum") || line.starts_with("enum ") {
+            in_enum = true;
+        } else if line.starts_with('}') {
+            in_enum = false;
+        }
+        let closes = lines.get(at + 1).is_some_and(|next| next.starts_with('}'));
+        match line.trim_end().strip_suffix(',') {
+            Some(last) if in_enum && closes => {
+                out.push_str(last);
+                out.push('\n');
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// The header with cbindgen's `//` line comments (after `#endif` and the C++ `extern "C"`
@@ -98,6 +122,17 @@ mod tests {
         assert_eq!(
             super::c89_comments(header),
             "#endif /* __cplusplus */\n/**\n * see https://example\n */\n}  /* extern \"C\" */\n"
+        );
+    }
+
+    #[test]
+    fn the_last_enumerator_has_no_comma() {
+        let header = "typedef enum {\n  /**\n   * One.\n   */\n  A = 1,\n  B = 2,\n} e;\n\
+                      void f(int a,\n       int b);\n";
+        assert_eq!(
+            super::c89_enums(header),
+            "typedef enum {\n  /**\n   * One.\n   */\n  A = 1,\n  B = 2\n} e;\n\
+             void f(int a,\n       int b);\n"
         );
     }
 

@@ -36,10 +36,11 @@ impl CaseLine {
         if id != self.id {
             return Err(format!("answer for {id} out of order"));
         }
-        // The library said it lacks an algorithm the case needs (ES512/ES256K under ring).
-        let unsupported = Expect::Status("JWTKIT_ERR_UNSUPPORTED");
+        // The library said it lacks an algorithm the case needs (ES512/ES256K under ring): the
+        // key is refused, and C reports a key it cannot load as a key error, never a rejection.
+        let unusable = Expect::Status("JWTKIT_ERR_KEY");
         let expect = if lacking == "1" {
-            &unsupported
+            &unusable
         } else {
             &self.expect
         };

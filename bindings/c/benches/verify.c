@@ -130,7 +130,7 @@ static void setup(struct input *in, const char *dir) {
     while (in->token_len && (in->token[in->token_len - 1] == '\n')) in->token[--in->token_len] = 0;
     in->key = read_file(dir, in->name, "key", &in->key_len);
     status = in->alg == JWTKIT_ALG_HS256 ? jwtkit_key_from_secret(in->key, in->key_len, &in->jwtkit_key)
-                                         : jwtkit_key_from_pem(in->key, in->key_len, &in->jwtkit_key);
+                                         : jwtkit_key_from_pem((const char *)in->key, in->key_len, &in->jwtkit_key);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_new(&in->alg, 1, &builder);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_issuer(builder, ISSUER);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_audience(builder, AUDIENCE);

@@ -49,7 +49,7 @@ int main(int argc, char **argv) {
     }
     /* Once, at start-up: the key and the validator, shared by every request thread. */
     pem = read_file(argv[1], &pem_len);
-    status = jwtkit_key_from_pem((const uint8_t *)pem, pem_len, &key);
+    status = jwtkit_key_from_pem(pem, pem_len, &key);
     free(pem);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_new(algs, 2, &builder);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_issuer(builder, "https://login.example");

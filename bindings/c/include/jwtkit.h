@@ -8,9 +8,11 @@
 
 /* Conventions: receiver first, then inputs, then outputs (`*_out`, written only on success).
  * Every fallible call returns a jwtkit_status; jwtkit_last_error_message() says why it failed.
- * Status ranges: 1xx the token, 2xx its claims, 3xx the caller's keys, 9xx the call itself.
+ * Status ranges: 1xx the token, 2xx its claims, 3xx the keys, 9xx the call itself.
  * A token can cause only 1xx and 2xx values (jwtkit_status_is_rejection() is nonzero for
- * them): answer those with 401, and treat 3xx and 9xx as configuration or programming errors.
+ * them): answer those with 401, JWTKIT_ERR_KEYS_UNAVAILABLE (a JWK set client whose identity
+ * provider is down) with 503, and treat the other 3xx and 9xx values as configuration or
+ * programming errors.
  * Handles are immutable once built and may be shared across threads without locks.
  * Strings returned by jwtkit are freed with jwtkit_string_free(), never free().
  * The header is C89 (and C++): block comments only, no C99 keywords. */
@@ -80,6 +82,170 @@
 #define JWTKIT_CHECKS_DEFAULT ((JWTKIT_CHECK_EXP | JWTKIT_CHECK_NBF) | JWTKIT_CHECK_AUD)
 
 /**
+ * The names of the `jwtkit_status` values, as a C `enum` for `switch` statements and
+ * debuggers; functions take and return `jwtkit_status` (`uint32_t`), never this type.
+ */
+typedef enum {
+  /**
+   * Success.
+   */
+  JWTKIT_OK = 0,
+  /**
+   * The token is not three strict base64url segments of valid JSON, or it is over the size
+   * limit.
+   */
+  JWTKIT_ERR_MALFORMED = 100,
+  /**
+   * The token uses something jwtkit does not implement: JWE, a `crit` extension,
+   * `b64: false`.
+   */
+  JWTKIT_ERR_UNSUPPORTED = 101,
+  /**
+   * The signature does not match the key.
+   */
+  JWTKIT_ERR_SIGNATURE = 102,
+  /**
+   * The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more
+   * of an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
+   */
+  JWTKIT_ERR_ALGORITHM = 103,
+  /**
+   * The header's `typ` is not the expected one.
+   */
+  JWTKIT_ERR_TYPE = 104,
+  /**
+   * No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
+   * shared by two keys); with a JWK set client, still none after the refetch the unknown
+   * `kid` asked for. The token chose the `kid` and `alg`, so this is a rejection, not a key
+   * error (it was 301 until the ranges were settled).
+   */
+  JWTKIT_ERR_KEY_NOT_FOUND = 105,
+  /**
+   * `exp` has passed.
+   */
+  JWTKIT_ERR_EXPIRED = 200,
+  /**
+   * `nbf` is in the future.
+   */
+  JWTKIT_ERR_NOT_YET_VALID = 201,
+  /**
+   * `iat` is in the future.
+   */
+  JWTKIT_ERR_ISSUED_AT = 202,
+  /**
+   * `iss` is not an accepted issuer.
+   */
+  JWTKIT_ERR_ISSUER = 203,
+  /**
+   * `aud` names no accepted audience, or names one when none is expected.
+   */
+  JWTKIT_ERR_AUDIENCE = 204,
+  /**
+   * `sub` is not the expected subject.
+   */
+  JWTKIT_ERR_SUBJECT = 205,
+  /**
+   * A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
+   * member (a claim or a header member) is absent or `null`.
+   */
+  JWTKIT_ERR_MISSING_CLAIM = 206,
+  /**
+   * A claim or header member is present with another type than the getter reads
+   * (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
+   * character (`\u0000`), which a NUL-terminated C string cannot carry.
+   */
+  JWTKIT_ERR_CLAIM_TYPE = 207,
+  /**
+   * The key is unusable: bad PEM/DER/JWK (a NUL byte within the given length included),
+   * too small, wrong kind for the operation, or a JWK set with no usable key. Never caused
+   * by a token.
+   */
+  JWTKIT_ERR_KEY = 300,
+  /**
+   * A JWK set client has no key set to verify with: its first fetch has not succeeded, or
+   * the identity provider has been unreachable (or answering badly) for longer than the last
+   * good set's freshness lifetime plus the stale-if-error window. `jwtkit_last_error_message`
+   * gives the fetch failure. An outage, never caused by a token and never a rejection:
+   * answer 503 and let the client retry.
+   */
+  JWTKIT_ERR_KEYS_UNAVAILABLE = 302,
+  /**
+   * A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory setting was
+   * passed. Never caused by a token.
+   */
+  JWTKIT_ERR_INVALID_ARGUMENT = 900,
+  /**
+   * A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
+   */
+  JWTKIT_ERR_INTERNAL = 901
+} jwtkit_status_code;
+
+/**
+ * The names of the `jwtkit_alg` values, as a C `enum`; functions take and return
+ * `jwtkit_alg` (`uint32_t`), never this type.
+ */
+typedef enum {
+  /**
+   * HMAC with SHA-256.
+   */
+  JWTKIT_ALG_HS256 = 1,
+  /**
+   * HMAC with SHA-384.
+   */
+  JWTKIT_ALG_HS384 = 2,
+  /**
+   * HMAC with SHA-512.
+   */
+  JWTKIT_ALG_HS512 = 3,
+  /**
+   * RSA PKCS#1 v1.5 with SHA-256.
+   */
+  JWTKIT_ALG_RS256 = 4,
+  /**
+   * RSA PKCS#1 v1.5 with SHA-384.
+   */
+  JWTKIT_ALG_RS384 = 5,
+  /**
+   * RSA PKCS#1 v1.5 with SHA-512.
+   */
+  JWTKIT_ALG_RS512 = 6,
+  /**
+   * RSA-PSS with SHA-256.
+   */
+  JWTKIT_ALG_PS256 = 7,
+  /**
+   * RSA-PSS with SHA-384.
+   */
+  JWTKIT_ALG_PS384 = 8,
+  /**
+   * RSA-PSS with SHA-512.
+   */
+  JWTKIT_ALG_PS512 = 9,
+  /**
+   * ECDSA on P-256 with SHA-256.
+   */
+  JWTKIT_ALG_ES256 = 10,
+  /**
+   * ECDSA on P-384 with SHA-384.
+   */
+  JWTKIT_ALG_ES384 = 11,
+  /**
+   * Ed25519.
+   */
+  JWTKIT_ALG_EDDSA = 12,
+  /**
+   * ECDSA on P-521 with SHA-512. Needs a libjwtkit built on the aws-lc-rs backend (see
+   * `jwtkit_alg_is_supported`).
+   */
+  JWTKIT_ALG_ES512 = 13,
+  /**
+   * ECDSA on secp256k1 with SHA-256 (RFC 8812). Needs a libjwtkit built on the aws-lc-rs
+   * backend (see `jwtkit_alg_is_supported`).
+   */
+  JWTKIT_ALG_ES256K = 14
+} jwtkit_alg_code;
+
+/**
  * A JSON object under construction, member by member: the claims of a token to issue, or the
  * extra members of its header. Mutable, for one thread at a time; not consumed by
  * `jwtkit_encode_claims`, so one builder may issue several tokens.
@@ -90,6 +256,35 @@
  * one call that adds to a member. A failing setter leaves the builder as it was.
  */
 typedef struct jwtkit_claims jwtkit_claims;
+
+/**
+ * A remote JWK set, kept fresh by a background thread: the keys of a service that verifies
+ * another service's tokens. Shareable across threads: any number of them verify through one
+ * client at once, without the caller's locks.
+ */
+typedef struct jwtkit_jwks_client jwtkit_jwks_client;
+
+/**
+ * Options for `jwtkit_jwks_client_new` and `jwtkit_jwks_client_new_issuer`: a list of settings,
+ * each left at its default until set. Mutable, for one thread; not consumed, so one options
+ * object may make several clients. The settings are checked when a client is made: a value out
+ * of its range fails `jwtkit_jwks_client_new*` with `JWTKIT_ERR_INVALID_ARGUMENT`, naming it.
+ *
+ * | setting | default | allowed |
+ * | --- | --- | --- |
+ * | `default_ttl` (no `max-age`) | 300 s, within the bounds | within the bounds |
+ * | `min_ttl` | 60 s, or `max_ttl` if shorter | 1 s to `max_ttl` |
+ * | `max_ttl` | 3600 s | up to 7 days |
+ * | `stale_if_error` | 3600 s | 0 to 7 days |
+ * | `refetch_interval` (unknown `kid`) | 30 s | 1 s to 7 days |
+ * | `retry_interval` (after a failure) | 5 s | 1 s to 7 days |
+ * | `connect_timeout_ms` | 5000 | 1 to `fetch_timeout_ms` |
+ * | `fetch_timeout_ms` (a whole refresh) | 10000 | 1 to 300000 |
+ * | `max_response_size` | 1 MiB | 1 KiB to 64 MiB |
+ * | `max_redirects` (same origin only) | 3 | 0 to 10 |
+ * | root certificates | Mozilla's | `jwtkit_jwks_options_set_root_certificates_pem` |
+ */
+typedef struct jwtkit_jwks_options jwtkit_jwks_options;
 
 /**
  * A parsed key: an HMAC secret, or an RSA, EC or Ed25519 public or private key.
@@ -132,186 +327,17 @@ typedef struct jwtkit_validator jwtkit_validator;
 typedef struct jwtkit_validator_builder jwtkit_validator_builder;
 
 /**
- * The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value.
- * 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself. Every status a token
- * can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them apart.
+ * The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value, named by
+ * `jwtkit_status_code`. 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself.
+ * Every status a token can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them
+ * apart. A `uint32_t` in the ABI, so a value jwtkit adds later is never out of range.
  */
 typedef uint32_t jwtkit_status;
 
 /**
- * A JWS algorithm.
+ * A JWS algorithm: one of the `jwtkit_alg_code` values. A `uint32_t` in the ABI.
  */
 typedef uint32_t jwtkit_alg;
-
-/**
- * Success.
- */
-#define JWTKIT_OK 0
-
-/**
- * The token is not three strict base64url segments of valid JSON, or it is over the size limit.
- */
-#define JWTKIT_ERR_MALFORMED 100
-
-/**
- * The token uses something jwtkit does not implement: JWE, a `crit` extension, `b64: false`.
- */
-#define JWTKIT_ERR_UNSUPPORTED 101
-
-/**
- * The signature does not match the key.
- */
-#define JWTKIT_ERR_SIGNATURE 102
-
-/**
- * The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more of
- * an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
- */
-#define JWTKIT_ERR_ALGORITHM 103
-
-/**
- * The header's `typ` is not the expected one.
- */
-#define JWTKIT_ERR_TYPE 104
-
-/**
- * No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
- * shared by two keys). The token chose the `kid` and `alg`, so this is a rejection, not a
- * key error (it was 301 until the ranges were settled).
- */
-#define JWTKIT_ERR_KEY_NOT_FOUND 105
-
-/**
- * `exp` has passed.
- */
-#define JWTKIT_ERR_EXPIRED 200
-
-/**
- * `nbf` is in the future.
- */
-#define JWTKIT_ERR_NOT_YET_VALID 201
-
-/**
- * `iat` is in the future.
- */
-#define JWTKIT_ERR_ISSUED_AT 202
-
-/**
- * `iss` is not an accepted issuer.
- */
-#define JWTKIT_ERR_ISSUER 203
-
-/**
- * `aud` names no accepted audience, or names one when none is expected.
- */
-#define JWTKIT_ERR_AUDIENCE 204
-
-/**
- * `sub` is not the expected subject.
- */
-#define JWTKIT_ERR_SUBJECT 205
-
-/**
- * A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
- * member (a claim or a header member) is absent or `null`.
- */
-#define JWTKIT_ERR_MISSING_CLAIM 206
-
-/**
- * A claim or header member is present with another type than the getter reads
- * (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
- * character (`\u0000`), which a NUL-terminated C string cannot carry.
- */
-#define JWTKIT_ERR_CLAIM_TYPE 207
-
-/**
- * The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation, or a JWK
- * set with no usable key. Never caused by a token.
- */
-#define JWTKIT_ERR_KEY 300
-
-/**
- * A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory validator
- * setting was passed. Never caused by a token.
- */
-#define JWTKIT_ERR_INVALID_ARGUMENT 900
-
-/**
- * A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
- */
-#define JWTKIT_ERR_INTERNAL 901
-
-/**
- * HMAC with SHA-256.
- */
-#define JWTKIT_ALG_HS256 1
-
-/**
- * HMAC with SHA-384.
- */
-#define JWTKIT_ALG_HS384 2
-
-/**
- * HMAC with SHA-512.
- */
-#define JWTKIT_ALG_HS512 3
-
-/**
- * RSA PKCS#1 v1.5 with SHA-256.
- */
-#define JWTKIT_ALG_RS256 4
-
-/**
- * RSA PKCS#1 v1.5 with SHA-384.
- */
-#define JWTKIT_ALG_RS384 5
-
-/**
- * RSA PKCS#1 v1.5 with SHA-512.
- */
-#define JWTKIT_ALG_RS512 6
-
-/**
- * RSA-PSS with SHA-256.
- */
-#define JWTKIT_ALG_PS256 7
-
-/**
- * RSA-PSS with SHA-384.
- */
-#define JWTKIT_ALG_PS384 8
-
-/**
- * RSA-PSS with SHA-512.
- */
-#define JWTKIT_ALG_PS512 9
-
-/**
- * ECDSA on P-256 with SHA-256.
- */
-#define JWTKIT_ALG_ES256 10
-
-/**
- * ECDSA on P-384 with SHA-384.
- */
-#define JWTKIT_ALG_ES384 11
-
-/**
- * Ed25519.
- */
-#define JWTKIT_ALG_EDDSA 12
-
-/**
- * ECDSA on P-521 with SHA-512. Needs a libjwtkit built on the aws-lc-rs backend (see
- * `jwtkit_alg_is_supported`).
- */
-#define JWTKIT_ALG_ES512 13
-
-/**
- * ECDSA on secp256k1 with SHA-256 (RFC 8812). Needs a libjwtkit built on the aws-lc-rs
- * backend (see `jwtkit_alg_is_supported`).
- */
-#define JWTKIT_ALG_ES256K 14
 
 #ifdef __cplusplus
 extern "C" {
@@ -544,6 +570,271 @@ jwtkit_status jwtkit_encode_claims(const jwtkit_key *key,
                                    char **token_out);
 
 /**
+ * Makes an options object with every setting at its default. Free it with
+ * `jwtkit_jwks_options_free` once the clients are made.
+ *
+ * # Safety
+ * `options_out` is writable.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_jwks_options_new(jwtkit_jwks_options **options_out);
+
+/**
+ * Frees an options object; clients made with it keep their settings. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or an options object from jwtkit, not used again.
+ */
+void jwtkit_jwks_options_free(jwtkit_jwks_options *options);
+
+/**
+ * How long a set stays fresh when its response has no `Cache-Control: max-age`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_default_ttl(jwtkit_jwks_options *options,
+                                                  uint32_t seconds);
+
+/**
+ * The shortest freshness lifetime, whatever `max-age` says: the most often the set is
+ * fetched on schedule.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_min_ttl(jwtkit_jwks_options *options,
+                                              uint32_t seconds);
+
+/**
+ * The longest freshness lifetime, whatever `max-age` says: bounds how long a key the
+ * provider withdrew is still trusted.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_max_ttl(jwtkit_jwks_options *options,
+                                              uint32_t seconds);
+
+/**
+ * How long past its freshness lifetime the last good set is still served while fetches
+ * fail (stale-if-error). After that, verifications fail closed with
+ * `JWTKIT_ERR_KEYS_UNAVAILABLE` until a fetch succeeds. 0 fails closed as soon as the set is
+ * stale and a fetch has failed.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_stale_if_error(jwtkit_jwks_options *options,
+                                                     uint32_t seconds);
+
+/**
+ * The least time between two refetches caused by tokens with an unknown `kid` (or by no set
+ * to serve). Tokens can name any `kid`, so this bounds the load they can put on the provider;
+ * concurrent verifications share one refetch in any case.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_refetch_interval(jwtkit_jwks_options *options,
+                                                       uint32_t seconds);
+
+/**
+ * The first pause after a failed fetch; it doubles with each further failure, up to the
+ * larger of this and `min_ttl`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_retry_interval(jwtkit_jwks_options *options,
+                                                     uint32_t seconds);
+
+/**
+ * The deadline for one TCP connect and TLS handshake.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_connect_timeout_ms(jwtkit_jwks_options *options,
+                                                         uint32_t milliseconds);
+
+/**
+ * The deadline for a whole refresh: discovery, the key set, every redirect and body. A
+ * verification waiting for a refetch waits at most about twice this.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_fetch_timeout_ms(jwtkit_jwks_options *options,
+                                                       uint32_t milliseconds);
+
+/**
+ * The most bytes one response body may have; a larger one fails the fetch.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_max_response_size(jwtkit_jwks_options *options,
+                                                        size_t bytes);
+
+/**
+ * The most redirects one request follows, each to the same origin only.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_max_redirects(jwtkit_jwks_options *options,
+                                                    uint32_t redirects);
+
+/**
+ * Trusts exactly the certificates in the `len` bytes of PEM at `pem` (one or more
+ * `CERTIFICATE` blocks) instead of Mozilla's roots: for a provider behind a private CA, and
+ * for tests with a throwaway CA. PEM without a certificate fails `jwtkit_jwks_client_new*`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time; `pem` points to `len`
+ * readable bytes.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_set_root_certificates_pem(jwtkit_jwks_options *options,
+                                                            const char *pem,
+                                                            size_t len);
+
+/**
+ * Sends the header `name: value` with every request (an API key some gateways ask for).
+ * Headers that frame or route a request (`Host`, `Content-Length`, `Transfer-Encoding`,
+ * `Connection`) fail `jwtkit_jwks_client_new*`.
+ *
+ * # Safety
+ * `options` is a live options object, used by one thread at a time; `name` and `value` are
+ * NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_options_add_header(jwtkit_jwks_options *options,
+                                             const char *name,
+                                             const char *value);
+
+/**
+ * A client for the JWK set at `jwks_url` (NUL-terminated): `https://`, or plain `http://` to a
+ * loopback host (`127.0.0.0/8`, `[::1]`, `localhost`) for local development.
+ * `options_or_null` gives the settings (NULL: every default); the client copies them.
+ *
+ * The client starts a background thread that fetches the set at once, then again before it
+ * goes stale (`Cache-Control: max-age` within the TTL bounds). No network I/O happens in this
+ * call: `jwtkit_jwks_client_wait_ready` waits for the first set. Verify with
+ * `jwtkit_verify_with_jwks_client` or `jwtkit_verify_claims_with_jwks_client` from any number
+ * of threads; free the client with `jwtkit_jwks_client_free`.
+ *
+ * A URL the transport rules refuse (plain HTTP to another host, user information, another
+ * scheme) and settings out of their range are `JWTKIT_ERR_INVALID_ARGUMENT`, with
+ * `jwtkit_last_error_message` naming the problem.
+ *
+ * # Safety
+ * `jwks_url` is NUL-terminated; `options_or_null` is NULL or a live options object;
+ * `client_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_client_new(const char *jwks_url,
+                                     const jwtkit_jwks_options *options_or_null,
+                                     const jwtkit_jwks_client **client_out);
+
+/**
+ * A client for the OpenID Connect issuer `issuer` (NUL-terminated, e.g.
+ * `https://login.example`), as `jwtkit_jwks_client_new` makes one for a JWK set URL. Each
+ * refresh reads `{issuer}/.well-known/openid-configuration`, checks that its `issuer` equals
+ * `issuer` exactly (trailing slash included; a mismatch is a failed fetch) and fetches its
+ * `jwks_uri`.
+ *
+ * Discovery proves the keys are the issuer's, not that a token claims to be from it: add the
+ * same issuer to the validator (`jwtkit_validator_builder_add_issuer`).
+ *
+ * # Safety
+ * As `jwtkit_jwks_client_new`, with `issuer` NUL-terminated.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_client_new_issuer(const char *issuer,
+                                            const jwtkit_jwks_options *options_or_null,
+                                            const jwtkit_jwks_client **client_out);
+
+/**
+ * Blocks until the client has a key set to serve (`JWTKIT_OK`), or its first fetch has failed,
+ * or `timeout_ms` milliseconds have passed (`JWTKIT_ERR_KEYS_UNAVAILABLE`, with the fetch
+ * failure in `jwtkit_last_error_message`). Call it at start-up to fail fast on a wrong URL;
+ * the client keeps retrying on its own either way.
+ *
+ * # Safety
+ * `client` is a live client.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jwks_client_wait_ready(const jwtkit_jwks_client *client,
+                                            uint32_t timeout_ms);
+
+/**
+ * Fetches the key set now, whatever the cache and the refetch interval say, and blocks until
+ * that fetch completes: an operator's "reload keys". `JWTKIT_ERR_KEYS_UNAVAILABLE` when the
+ * fetch failed (the last good set, if any, is still served) or did not complete in time.
+ *
+ * # Safety
+ * `client` is a live client.
+ */
+JWTKIT_MUST_USE jwtkit_status jwtkit_jwks_client_refresh(const jwtkit_jwks_client *client);
+
+/**
+ * Frees a client and stops its background thread (after the fetch in flight, if any). NULL is
+ * a no-op.
+ *
+ * # Safety
+ * `client` is NULL or a client from jwtkit that no thread uses any more.
+ */
+void jwtkit_jwks_client_free(const jwtkit_jwks_client *client);
+
+/**
+ * As `jwtkit_verify`, with the key picked by the token's `kid` and `alg` from the client's
+ * cached JWK set. Safe to call from any number of threads at once.
+ *
+ * With the key cached this never waits for the network and takes no lock. A `kid` the set
+ * lacks makes the client refetch (at most once per refetch interval, concurrent callers
+ * sharing one fetch) and this call waits for it, at most about twice the fetch timeout: a
+ * rotated key is picked up, and a `kid` still unknown is `JWTKIT_ERR_KEY_NOT_FOUND`, a
+ * rejection. When the client has no set to serve (the first fetch has not succeeded, or the
+ * provider has been failing past the stale-if-error window) the call is
+ * `JWTKIT_ERR_KEYS_UNAVAILABLE`, never a rejection: answer 503, not 401.
+ *
+ * # Safety
+ * `validator` and `client` are live handles; `token` points to `token_len` readable bytes;
+ * `claims_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_with_jwks_client(const jwtkit_validator *validator,
+                                             const jwtkit_jwks_client *client,
+                                             const char *token,
+                                             size_t token_len,
+                                             char **claims_out);
+
+/**
+ * As `jwtkit_verify_claims`, with the keys of `jwtkit_verify_with_jwks_client`.
+ *
+ * # Safety
+ * As `jwtkit_verify_claims`, with `client` a live client.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_verify_claims_with_jwks_client(const jwtkit_validator *validator,
+                                                    const jwtkit_jwks_client *client,
+                                                    const char *token,
+                                                    size_t token_len,
+                                                    const jwtkit_object **claims_out,
+                                                    const jwtkit_object **header_out_or_null);
+
+/**
  * Loads an HMAC secret of `len` bytes. Secrets shorter than the hash output
  * (32 bytes for HS256, 48 for HS384, 64 for HS512) are refused (RFC 7518 §3.2), and so is
  * anything that looks like a public key (PEM, JWK, an OpenSSH key or certificate line in any
@@ -572,28 +863,31 @@ jwtkit_status jwtkit_key_from_short_secret_dangerous(const uint8_t *secret,
                                                      const jwtkit_key **key_out);
 
 /**
- * Loads a key from PEM text: PKCS#8, PKCS#1 (RSA), SEC1 (EC) or SPKI; RSA keys need at
- * least 2048 bits.
+ * Loads a key from `len` bytes of PEM text (no NUL needed): PKCS#8, PKCS#1 (RSA), SEC1 (EC)
+ * or SPKI; RSA keys need at least 2048 bits. Every byte within `len` is text: a NUL byte, or
+ * bytes that are not UTF-8, is `JWTKIT_ERR_KEY` (never a shorter key); a NULL `pem` is
+ * `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
  *
  * # Safety
  * `pem` points to `len` readable bytes; `key_out` is writable.
  */
 JWTKIT_MUST_USE
-jwtkit_status jwtkit_key_from_pem(const uint8_t *pem,
+jwtkit_status jwtkit_key_from_pem(const char *pem,
                                   size_t len,
                                   const jwtkit_key **key_out);
 
 /**
- * Loads an OpenSSH public key line, as `ssh-keygen` writes it to a `.pub` file:
+ * Loads an OpenSSH public key line of `len` bytes, as `ssh-keygen` writes it to a `.pub` file:
  * `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `ssh-rsa`, the base64 key and
  * an optional comment. Certificates, other key types and keys the PEM loader would refuse are
- * `JWTKIT_ERR_KEY`. The same text is never accepted as an HMAC secret.
+ * `JWTKIT_ERR_KEY`, and so is a NUL byte within `len`. The same text is never accepted as an
+ * HMAC secret.
  *
  * # Safety
  * `line` points to `len` readable bytes; `key_out` is writable.
  */
 JWTKIT_MUST_USE
-jwtkit_status jwtkit_key_from_openssh(const uint8_t *line,
+jwtkit_status jwtkit_key_from_openssh(const char *line,
                                       size_t len,
                                       const jwtkit_key **key_out);
 
@@ -609,7 +903,7 @@ jwtkit_status jwtkit_key_from_der(const uint8_t *der,
                                   const jwtkit_key **key_out);
 
 /**
- * Loads a key from a JWK (NUL-terminated JSON). Its `alg`, `use` and `key_ops` are honoured.
+ * Loads a key from a JWK (NUL-terminated JSON): `jwtkit_key_from_jwk_len` with `strlen`.
  *
  * # Safety
  * `json` is NUL-terminated; `key_out` is writable.
@@ -617,14 +911,21 @@ jwtkit_status jwtkit_key_from_der(const uint8_t *der,
 JWTKIT_MUST_USE jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit_key **key_out);
 
 /**
- * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`), as an identity provider
- * publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA under
- * 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take the
- * whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say which
- * and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable, when
- * the text has a duplicate member name, or when it mixes secret (`oct`) keys with public
- * keys (a secret in a published set is a leaked secret). A token whose `kid` two keys share
- * is refused with `JWTKIT_ERR_KEY_NOT_FOUND`.
+ * Loads a key from `len` bytes of JWK JSON (no NUL needed). Its `alg`, `use` and `key_ops`
+ * are honoured. Every byte within `len` is text: a NUL byte, or bytes that are not UTF-8, is
+ * `JWTKIT_ERR_KEY`; a NULL `json` is `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
+ *
+ * # Safety
+ * `json` points to `len` readable bytes; `key_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_key_from_jwk_len(const char *json,
+                                      size_t len,
+                                      const jwtkit_key **key_out);
+
+/**
+ * Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`): `jwtkit_keyset_from_jwks_len` with
+ * `strlen`.
  *
  * # Safety
  * `json` is NUL-terminated; `set_out` is writable.
@@ -632,6 +933,25 @@ JWTKIT_MUST_USE jwtkit_status jwtkit_key_from_jwk(const char *json, const jwtkit
 JWTKIT_MUST_USE
 jwtkit_status jwtkit_keyset_from_jwks(const char *json,
                                       const jwtkit_keyset **set_out);
+
+/**
+ * Loads a JWK set from `len` bytes of JSON `{"keys": [...]}` (no NUL needed), as an identity
+ * provider publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA
+ * under 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take
+ * the whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say
+ * which and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable,
+ * when the text has a duplicate member name, when it mixes secret (`oct`) keys with public
+ * keys (a secret in a published set is a leaked secret), or when it holds a NUL byte or bytes
+ * that are not UTF-8 within `len`. A token whose `kid` two keys share is refused with
+ * `JWTKIT_ERR_KEY_NOT_FOUND`. A NULL `json` is `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
+ *
+ * # Safety
+ * `json` points to `len` readable bytes; `set_out` is writable.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_keyset_from_jwks_len(const char *json,
+                                          size_t len,
+                                          const jwtkit_keyset **set_out);
 
 /**
  * How many keys `jwtkit_keyset_from_jwks` skipped in loading `set` (0 when it used them

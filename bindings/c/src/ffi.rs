@@ -46,6 +46,22 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// A failure while loading the caller's key: never a rejection. The core calls a key only
+    /// the other backend implements (a P-521 key under ring) `Unsupported`, a verdict kind; C
+    /// sees `JWTKIT_ERR_KEY`, with the message naming the feature.
+    pub(crate) fn for_key(self) -> Self {
+        if self.status == crate::status::JWTKIT_ERR_UNSUPPORTED {
+            Failure {
+                status: crate::status::JWTKIT_ERR_KEY,
+                message: self.message,
+            }
+        } else {
+            self
+        }
+    }
+}
+
 impl From<jwt_crypto::Error> for Failure {
     fn from(error: jwt_crypto::Error) -> Self {
         Failure {
@@ -201,6 +217,35 @@ pub(crate) unsafe fn text<'a>(
     let bytes = unsafe { bytes(ptr.cast::<u8>(), len, what) }?;
     std::str::from_utf8(bytes)
         .map_err(|_| Failure::invalid_argument(format!("{what} is not UTF-8")))
+}
+
+/// Borrows `len` bytes at `ptr` as key text (PEM, an OpenSSH line, JWK or JWK set JSON): every
+/// byte is data, so a NUL byte or bytes that are not UTF-8 make the key unusable
+/// (`JWTKIT_ERR_KEY`), never a shorter text. A NULL `ptr` is `JWTKIT_ERR_INVALID_ARGUMENT`,
+/// whatever `len` says.
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn key_text<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { bytes(ptr.cast::<u8>(), len, what) }?;
+    let refused =
+        |why: String| Failure::from(jwt_crypto::Error::InvalidKey(format!("{what} {why}")));
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(refused(format!(
+            "holds a NUL byte at offset {at} of {len}; key text never does"
+        )));
+    }
+    std::str::from_utf8(bytes).map_err(|err| {
+        refused(format!(
+            "is not UTF-8 text (byte {} of {len})",
+            err.valid_up_to()
+        ))
+    })
 }
 
 /// Borrows a NUL-terminated UTF-8 string.

@@ -30,7 +30,9 @@ fn new_key(
     boundary(|| {
         // SAFETY: the caller passes NULL or a writable pointer.
         let out = unsafe { Out::new(key_out, "key_out") }?;
-        out.write(ffi::into_handle(jwtkit_key(Arc::new(load()?))));
+        out.write(ffi::into_handle(jwtkit_key(Arc::new(
+            load().map_err(ffi::Failure::for_key)?,
+        ))));
         Ok(())
     })
 }
@@ -77,42 +79,45 @@ pub unsafe extern "C" fn jwtkit_key_from_short_secret_dangerous(
     })
 }
 
-/// Loads a key from PEM text: PKCS#8, PKCS#1 (RSA), SEC1 (EC) or SPKI; RSA keys need at
-/// least 2048 bits.
+/// Loads a key from `len` bytes of PEM text (no NUL needed): PKCS#8, PKCS#1 (RSA), SEC1 (EC)
+/// or SPKI; RSA keys need at least 2048 bits. Every byte within `len` is text: a NUL byte, or
+/// bytes that are not UTF-8, is `JWTKIT_ERR_KEY` (never a shorter key); a NULL `pem` is
+/// `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
 ///
 /// # Safety
 /// `pem` points to `len` readable bytes; `key_out` is writable.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_pem(
-    pem: *const u8,
+    pem: *const c_char,
     len: usize,
     key_out: *mut *const jwtkit_key,
 ) -> jwtkit_status {
     new_key(key_out, || {
         // SAFETY: forwarded contract.
-        let pem = unsafe { ffi::text(pem.cast::<c_char>(), len, "pem") }?;
+        let pem = unsafe { ffi::key_text(pem, len, "pem") }?;
         Ok(Key::from_pem(pem)?)
     })
 }
 
-/// Loads an OpenSSH public key line, as `ssh-keygen` writes it to a `.pub` file:
+/// Loads an OpenSSH public key line of `len` bytes, as `ssh-keygen` writes it to a `.pub` file:
 /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` or `ssh-rsa`, the base64 key and
 /// an optional comment. Certificates, other key types and keys the PEM loader would refuse are
-/// `JWTKIT_ERR_KEY`. The same text is never accepted as an HMAC secret.
+/// `JWTKIT_ERR_KEY`, and so is a NUL byte within `len`. The same text is never accepted as an
+/// HMAC secret.
 ///
 /// # Safety
 /// `line` points to `len` readable bytes; `key_out` is writable.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn jwtkit_key_from_openssh(
-    line: *const u8,
+    line: *const c_char,
     len: usize,
     key_out: *mut *const jwtkit_key,
 ) -> jwtkit_status {
     new_key(key_out, || {
         // SAFETY: forwarded contract.
-        let line = unsafe { ffi::text(line.cast::<c_char>(), len, "line") }?;
+        let line = unsafe { ffi::key_text(line, len, "line") }?;
         Ok(Key::from_openssh(line)?)
     })
 }
@@ -135,7 +140,7 @@ pub unsafe extern "C" fn jwtkit_key_from_der(
     })
 }
 
-/// Loads a key from a JWK (NUL-terminated JSON). Its `alg`, `use` and `key_ops` are honoured.
+/// Loads a key from a JWK (NUL-terminated JSON): `jwtkit_key_from_jwk_len` with `strlen`.
 ///
 /// # Safety
 /// `json` is NUL-terminated; `key_out` is writable.
@@ -152,14 +157,43 @@ pub unsafe extern "C" fn jwtkit_key_from_jwk(
     })
 }
 
-/// Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`), as an identity provider
-/// publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA under
-/// 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take the
-/// whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say which
-/// and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable, when
-/// the text has a duplicate member name, or when it mixes secret (`oct`) keys with public
-/// keys (a secret in a published set is a leaked secret). A token whose `kid` two keys share
-/// is refused with `JWTKIT_ERR_KEY_NOT_FOUND`.
+/// Loads a key from `len` bytes of JWK JSON (no NUL needed). Its `alg`, `use` and `key_ops`
+/// are honoured. Every byte within `len` is text: a NUL byte, or bytes that are not UTF-8, is
+/// `JWTKIT_ERR_KEY`; a NULL `json` is `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
+///
+/// # Safety
+/// `json` points to `len` readable bytes; `key_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_key_from_jwk_len(
+    json: *const c_char,
+    len: usize,
+    key_out: *mut *const jwtkit_key,
+) -> jwtkit_status {
+    new_key(key_out, || {
+        // SAFETY: forwarded contract.
+        let json = unsafe { ffi::key_text(json, len, "json") }?;
+        Ok(Key::from_jwk(json)?)
+    })
+}
+
+/// Makes a key set handle from what `load` parses.
+fn new_keyset(
+    set_out: *mut *const jwtkit_keyset,
+    load: impl FnOnce() -> Result<JwkSet, ffi::Failure>,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: the exported callers' contract: NULL or writable.
+        let out = unsafe { Out::new(set_out, "set_out") }?;
+        out.write(ffi::into_handle(jwtkit_keyset(Arc::new(
+            load().map_err(ffi::Failure::for_key)?,
+        ))));
+        Ok(())
+    })
+}
+
+/// Loads a JWK set (NUL-terminated JSON `{"keys": [...]}`): `jwtkit_keyset_from_jwks_len` with
+/// `strlen`.
 ///
 /// # Safety
 /// `json` is NUL-terminated; `set_out` is writable.
@@ -169,15 +203,36 @@ pub unsafe extern "C" fn jwtkit_keyset_from_jwks(
     json: *const c_char,
     set_out: *mut *const jwtkit_keyset,
 ) -> jwtkit_status {
-    boundary(|| {
-        // SAFETY: forwarded contract.
-        let out = unsafe { Out::new(set_out, "set_out") }?;
+    new_keyset(set_out, || {
         // SAFETY: forwarded contract.
         let json = unsafe { ffi::c_str(json, "json") }?;
-        out.write(ffi::into_handle(jwtkit_keyset(Arc::new(
-            JwkSet::from_json(json)?,
-        ))));
-        Ok(())
+        Ok(JwkSet::from_json(json)?)
+    })
+}
+
+/// Loads a JWK set from `len` bytes of JSON `{"keys": [...]}` (no NUL needed), as an identity
+/// provider publishes it. Keys this library cannot or must not use (`use` other than `sig`, RSA
+/// under 2048 bits, Ed448, malformed entries) are skipped so that one stale key does not take
+/// the whole set down; `jwtkit_keyset_skipped_count` and `jwtkit_keyset_skipped_reason` say
+/// which and why, for the service's log. Fails with `JWTKIT_ERR_KEY` when no key is usable,
+/// when the text has a duplicate member name, when it mixes secret (`oct`) keys with public
+/// keys (a secret in a published set is a leaked secret), or when it holds a NUL byte or bytes
+/// that are not UTF-8 within `len`. A token whose `kid` two keys share is refused with
+/// `JWTKIT_ERR_KEY_NOT_FOUND`. A NULL `json` is `JWTKIT_ERR_INVALID_ARGUMENT`, even with `len` 0.
+///
+/// # Safety
+/// `json` points to `len` readable bytes; `set_out` is writable.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_keyset_from_jwks_len(
+    json: *const c_char,
+    len: usize,
+    set_out: *mut *const jwtkit_keyset,
+) -> jwtkit_status {
+    new_keyset(set_out, || {
+        // SAFETY: forwarded contract.
+        let json = unsafe { ffi::key_text(json, len, "json") }?;
+        Ok(JwkSet::from_json(json)?)
     })
 }
 

@@ -143,7 +143,7 @@ pub unsafe extern "C" fn jwtkit_key_from_file(
         let out = unsafe { Out::new(key_out, "key_out") }?;
         // SAFETY: forwarded contract.
         let path = unsafe { path_of(path) }?;
-        let key = key_from_bytes(&path, &read_key_file(&path)?)?;
+        let key = key_from_bytes(&path, &read_key_file(&path)?).map_err(Failure::for_key)?;
         out.write(ffi::into_handle(jwtkit_key(Arc::new(key))));
         Ok(())
     })

@@ -20,6 +20,7 @@
 
 pub mod claims;
 mod ffi;
+pub mod jwks;
 pub mod key;
 pub mod key_file;
 pub mod object;
@@ -31,6 +32,7 @@ pub mod validator;
 use std::ffi::c_char;
 
 pub use claims::*;
+pub use jwks::*;
 pub use key::*;
 pub use key_file::*;
 pub use object::*;
@@ -77,12 +79,11 @@ pub unsafe extern "C" fn jwtkit_bytes_free(bytes: *mut u8, len: usize) {
 /// The name of a status value, e.g. `"JWTKIT_ERR_EXPIRED"`; a static string, never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn jwtkit_status_str(status: jwtkit_status) -> *const c_char {
-    let mut names = STATUS_NAMES.iter();
-    let unknown = c"JWTKIT_UNKNOWN_STATUS";
-    names
+    let name = STATUS_NAMES
+        .iter()
         .find(|(value, _)| *value == status)
-        .map_or(unknown, |(_, name)| name)
-        .as_ptr()
+        .map_or("JWTKIT_UNKNOWN_STATUS\0", |(_, name)| name);
+    name.as_ptr().cast()
 }
 
 /// What this thread's last failing call failed on, naming the part (which claim, which

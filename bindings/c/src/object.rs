@@ -433,9 +433,15 @@ fn into_object(members: Map<String, Value>, part: Part) -> *const jwtkit_object 
     ffi::into_handle(jwtkit_object { members, part })
 }
 
-/// Whatever a verify call verifies with: a key, a set, or what a key source held.
+/// Whatever a verify call verifies with: a key, a set, what a key source held, or a JWK set
+/// client's snapshot.
 pub(crate) trait Keyed {
     fn key_source(&self) -> &dyn KeySource;
+
+    /// The status and message for a verification with these keys that failed with `error`.
+    fn failure(&self, error: jwt_crypto::Error) -> Failure {
+        Failure::from(error)
+    }
 }
 
 impl Keyed for &jwtkit_key {
@@ -471,7 +477,8 @@ pub(crate) unsafe fn verify_into_objects<K: Keyed>(
         let keys = keys()?;
         // SAFETY: forwarded contract.
         let token = unsafe { token_text(token, token_len) }?;
-        let verified = decode_json(token, keys.key_source(), &validator.0)?;
+        let verified = decode_json(token, keys.key_source(), &validator.0)
+            .map_err(|error| keys.failure(error))?;
         let header = if header_out_or_null.is_null() {
             None
         } else {

@@ -8,10 +8,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use jwt_crypto::{JwkSet, Key, KeySource};
 
-use crate::ffi::{self, Failure, Out, boundary, boundary_void, token_text};
+use crate::ffi::{self, Failure, Out, boundary, boundary_void};
 use crate::key::{jwtkit_key, jwtkit_keyset};
 use crate::object::{Keyed, jwtkit_object, verify_into_objects};
 use crate::status::jwtkit_status;
+use crate::token::verify_into_text;
 use crate::validator::jwtkit_validator;
 
 /// What a source holds: one key, or a set to pick from by `kid` and `alg`.
@@ -219,19 +220,10 @@ pub unsafe extern "C" fn jwtkit_verify_with_source(
     token_len: usize,
     claims_out: *mut *mut c_char,
 ) -> jwtkit_status {
-    boundary(|| {
-        // SAFETY: forwarded contract.
-        let out = unsafe { Out::new(claims_out, "claims_out") }?;
-        // SAFETY: forwarded contract.
-        let validator = unsafe { ffi::borrow(validator, "validator") }?;
-        // SAFETY: forwarded contract.
-        let keys = unsafe { ffi::borrow(source, "source") }?.load();
-        // SAFETY: forwarded contract.
-        let token = unsafe { token_text(token, token_len) }?;
-        let verified = jwt_crypto::decode_raw(token, keys.key_source(), &validator.0)?;
-        out.write(ffi::into_c_string(verified.claims)?);
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    let keys = || unsafe { ffi::borrow(source, "source") }.map(jwtkit_key_source::load);
+    // SAFETY: forwarded contract.
+    unsafe { verify_into_text(validator, keys, token, token_len, claims_out) }
 }
 
 /// As `jwtkit_verify_claims`, with the source's current key or key set.

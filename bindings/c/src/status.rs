@@ -4,124 +4,163 @@
 //! The ranges say whose fault a failure is:
 //! - 1xx, the token: its encoding, its `alg`, its `kid`, its signature, its header;
 //! - 2xx, its claims;
-//! - 3xx, the keys the caller loaded;
+//! - 3xx, the keys: those the caller loaded (300), or a JWK set client with no set to serve
+//!   because its identity provider is down (302);
 //! - 9xx, the call itself (a NULL, bad UTF-8, a contradictory setting) or a bug in jwtkit.
 //!
 //! Everything a token's content can cause is in 1xx or 2xx, a *rejection*
 //! ([`jwtkit_status_is_rejection`]): answer it with 401, never with 500. A token can never
-//! cause a 3xx or 9xx status, so those are safe to treat as configuration errors.
+//! cause a 3xx or 9xx status, so those are safe to treat as configuration errors, or (302) as
+//! an outage to answer with 503.
 
 use std::ffi::c_int;
 
 use jwt_crypto::{Algorithm, Error, ErrorKind};
 
-/// The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value.
-/// 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself. Every status a token
-/// can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them apart.
+/// The result of every fallible jwtkit call: `JWTKIT_OK` or one `JWTKIT_ERR_*` value, named by
+/// `jwtkit_status_code`. 1xx: the token; 2xx: its claims; 3xx: keys; 9xx: the call itself.
+/// Every status a token can cause is in 1xx or 2xx: `jwtkit_status_is_rejection` tells them
+/// apart. A `uint32_t` in the ABI, so a value jwtkit adds later is never out of range.
 #[allow(non_camel_case_types)]
 pub type jwtkit_status = u32;
 
-/// Success.
-pub const JWTKIT_OK: jwtkit_status = 0;
-/// The token is not three strict base64url segments of valid JSON, or it is over the size limit.
-pub const JWTKIT_ERR_MALFORMED: jwtkit_status = 100;
-/// The token uses something jwtkit does not implement: JWE, a `crit` extension, `b64: false`.
-pub const JWTKIT_ERR_UNSUPPORTED: jwtkit_status = 101;
-/// The signature does not match the key.
-pub const JWTKIT_ERR_SIGNATURE: jwtkit_status = 102;
-/// The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more of
-/// an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
-pub const JWTKIT_ERR_ALGORITHM: jwtkit_status = 103;
-/// The header's `typ` is not the expected one.
-pub const JWTKIT_ERR_TYPE: jwtkit_status = 104;
-/// No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
-/// shared by two keys). The token chose the `kid` and `alg`, so this is a rejection, not a
-/// key error (it was 301 until the ranges were settled).
-pub const JWTKIT_ERR_KEY_NOT_FOUND: jwtkit_status = 105;
-/// `exp` has passed.
-pub const JWTKIT_ERR_EXPIRED: jwtkit_status = 200;
-/// `nbf` is in the future.
-pub const JWTKIT_ERR_NOT_YET_VALID: jwtkit_status = 201;
-/// `iat` is in the future.
-pub const JWTKIT_ERR_ISSUED_AT: jwtkit_status = 202;
-/// `iss` is not an accepted issuer.
-pub const JWTKIT_ERR_ISSUER: jwtkit_status = 203;
-/// `aud` names no accepted audience, or names one when none is expected.
-pub const JWTKIT_ERR_AUDIENCE: jwtkit_status = 204;
-/// `sub` is not the expected subject.
-pub const JWTKIT_ERR_SUBJECT: jwtkit_status = 205;
-/// A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
-/// member (a claim or a header member) is absent or `null`.
-pub const JWTKIT_ERR_MISSING_CLAIM: jwtkit_status = 206;
-/// A claim or header member is present with another type than the getter reads
-/// (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
-/// character (`\u0000`), which a NUL-terminated C string cannot carry.
-pub const JWTKIT_ERR_CLAIM_TYPE: jwtkit_status = 207;
-/// The key is unusable: bad PEM/DER/JWK, too small, wrong kind for the operation, or a JWK
-/// set with no usable key. Never caused by a token.
-pub const JWTKIT_ERR_KEY: jwtkit_status = 300;
-/// A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory validator
-/// setting was passed. Never caused by a token.
-pub const JWTKIT_ERR_INVALID_ARGUMENT: jwtkit_status = 900;
-/// A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
-pub const JWTKIT_ERR_INTERNAL: jwtkit_status = 901;
+/// The names of the `jwtkit_status` values, as a C `enum` for `switch` statements and
+/// debuggers; functions take and return `jwtkit_status` (`uint32_t`), never this type.
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum jwtkit_status_code {
+    /// Success.
+    JWTKIT_OK = 0,
+    /// The token is not three strict base64url segments of valid JSON, or it is over the size
+    /// limit.
+    JWTKIT_ERR_MALFORMED = 100,
+    /// The token uses something jwtkit does not implement: JWE, a `crit` extension,
+    /// `b64: false`.
+    JWTKIT_ERR_UNSUPPORTED = 101,
+    /// The signature does not match the key.
+    JWTKIT_ERR_SIGNATURE = 102,
+    /// The `alg` is not in the allow-list, is unknown, is not of the key's family, or asks more
+    /// of an HMAC secret than its length gives (an HS384 token against a 32-byte secret).
+    JWTKIT_ERR_ALGORITHM = 103,
+    /// The header's `typ` is not the expected one.
+    JWTKIT_ERR_TYPE = 104,
+    /// No key of the set matches the token's `kid` and `alg`, or more than one does (a `kid`
+    /// shared by two keys); with a JWK set client, still none after the refetch the unknown
+    /// `kid` asked for. The token chose the `kid` and `alg`, so this is a rejection, not a key
+    /// error (it was 301 until the ranges were settled).
+    JWTKIT_ERR_KEY_NOT_FOUND = 105,
+    /// `exp` has passed.
+    JWTKIT_ERR_EXPIRED = 200,
+    /// `nbf` is in the future.
+    JWTKIT_ERR_NOT_YET_VALID = 201,
+    /// `iat` is in the future.
+    JWTKIT_ERR_ISSUED_AT = 202,
+    /// `iss` is not an accepted issuer.
+    JWTKIT_ERR_ISSUER = 203,
+    /// `aud` names no accepted audience, or names one when none is expected.
+    JWTKIT_ERR_AUDIENCE = 204,
+    /// `sub` is not the expected subject.
+    JWTKIT_ERR_SUBJECT = 205,
+    /// A required claim is absent, or its value is `null`; or a `jwtkit_object_get_*` getter's
+    /// member (a claim or a header member) is absent or `null`.
+    JWTKIT_ERR_MISSING_CLAIM = 206,
+    /// A claim or header member is present with another type than the getter reads
+    /// (`jwtkit_object_get_*`), or, for `jwtkit_claims_get_string`, a string holding a NUL
+    /// character (`\u0000`), which a NUL-terminated C string cannot carry.
+    JWTKIT_ERR_CLAIM_TYPE = 207,
+    /// The key is unusable: bad PEM/DER/JWK (a NUL byte within the given length included),
+    /// too small, wrong kind for the operation, or a JWK set with no usable key. Never caused
+    /// by a token.
+    JWTKIT_ERR_KEY = 300,
+    /// A JWK set client has no key set to verify with: its first fetch has not succeeded, or
+    /// the identity provider has been unreachable (or answering badly) for longer than the last
+    /// good set's freshness lifetime plus the stale-if-error window. `jwtkit_last_error_message`
+    /// gives the fetch failure. An outage, never caused by a token and never a rejection:
+    /// answer 503 and let the client retry.
+    JWTKIT_ERR_KEYS_UNAVAILABLE = 302,
+    /// A NULL pointer, invalid UTF-8, an out-of-range value, or a contradictory setting was
+    /// passed. Never caused by a token.
+    JWTKIT_ERR_INVALID_ARGUMENT = 900,
+    /// A bug in jwtkit (a caught panic). Please report it. Never caused by a token.
+    JWTKIT_ERR_INTERNAL = 901,
+}
 
-/// A JWS algorithm.
+/// A JWS algorithm: one of the `jwtkit_alg_code` values. A `uint32_t` in the ABI.
 #[allow(non_camel_case_types)]
 pub type jwtkit_alg = u32;
 
-/// HMAC with SHA-256.
-pub const JWTKIT_ALG_HS256: jwtkit_alg = 1;
-/// HMAC with SHA-384.
-pub const JWTKIT_ALG_HS384: jwtkit_alg = 2;
-/// HMAC with SHA-512.
-pub const JWTKIT_ALG_HS512: jwtkit_alg = 3;
-/// RSA PKCS#1 v1.5 with SHA-256.
-pub const JWTKIT_ALG_RS256: jwtkit_alg = 4;
-/// RSA PKCS#1 v1.5 with SHA-384.
-pub const JWTKIT_ALG_RS384: jwtkit_alg = 5;
-/// RSA PKCS#1 v1.5 with SHA-512.
-pub const JWTKIT_ALG_RS512: jwtkit_alg = 6;
-/// RSA-PSS with SHA-256.
-pub const JWTKIT_ALG_PS256: jwtkit_alg = 7;
-/// RSA-PSS with SHA-384.
-pub const JWTKIT_ALG_PS384: jwtkit_alg = 8;
-/// RSA-PSS with SHA-512.
-pub const JWTKIT_ALG_PS512: jwtkit_alg = 9;
-/// ECDSA on P-256 with SHA-256.
-pub const JWTKIT_ALG_ES256: jwtkit_alg = 10;
-/// ECDSA on P-384 with SHA-384.
-pub const JWTKIT_ALG_ES384: jwtkit_alg = 11;
-/// Ed25519.
-pub const JWTKIT_ALG_EDDSA: jwtkit_alg = 12;
-/// ECDSA on P-521 with SHA-512. Needs a libjwtkit built on the aws-lc-rs backend (see
-/// `jwtkit_alg_is_supported`).
-pub const JWTKIT_ALG_ES512: jwtkit_alg = 13;
-/// ECDSA on secp256k1 with SHA-256 (RFC 8812). Needs a libjwtkit built on the aws-lc-rs
-/// backend (see `jwtkit_alg_is_supported`).
-pub const JWTKIT_ALG_ES256K: jwtkit_alg = 14;
+/// The names of the `jwtkit_alg` values, as a C `enum`; functions take and return
+/// `jwtkit_alg` (`uint32_t`), never this type.
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum jwtkit_alg_code {
+    /// HMAC with SHA-256.
+    JWTKIT_ALG_HS256 = 1,
+    /// HMAC with SHA-384.
+    JWTKIT_ALG_HS384 = 2,
+    /// HMAC with SHA-512.
+    JWTKIT_ALG_HS512 = 3,
+    /// RSA PKCS#1 v1.5 with SHA-256.
+    JWTKIT_ALG_RS256 = 4,
+    /// RSA PKCS#1 v1.5 with SHA-384.
+    JWTKIT_ALG_RS384 = 5,
+    /// RSA PKCS#1 v1.5 with SHA-512.
+    JWTKIT_ALG_RS512 = 6,
+    /// RSA-PSS with SHA-256.
+    JWTKIT_ALG_PS256 = 7,
+    /// RSA-PSS with SHA-384.
+    JWTKIT_ALG_PS384 = 8,
+    /// RSA-PSS with SHA-512.
+    JWTKIT_ALG_PS512 = 9,
+    /// ECDSA on P-256 with SHA-256.
+    JWTKIT_ALG_ES256 = 10,
+    /// ECDSA on P-384 with SHA-384.
+    JWTKIT_ALG_ES384 = 11,
+    /// Ed25519.
+    JWTKIT_ALG_EDDSA = 12,
+    /// ECDSA on P-521 with SHA-512. Needs a libjwtkit built on the aws-lc-rs backend (see
+    /// `jwtkit_alg_is_supported`).
+    JWTKIT_ALG_ES512 = 13,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812). Needs a libjwtkit built on the aws-lc-rs
+    /// backend (see `jwtkit_alg_is_supported`).
+    JWTKIT_ALG_ES256K = 14,
+}
 
-/// Every status value with its name, for `jwtkit_status_str` and the tests.
-pub(crate) const STATUS_NAMES: [(jwtkit_status, &std::ffi::CStr); 18] = [
-    (JWTKIT_OK, c"JWTKIT_OK"),
-    (JWTKIT_ERR_MALFORMED, c"JWTKIT_ERR_MALFORMED"),
-    (JWTKIT_ERR_UNSUPPORTED, c"JWTKIT_ERR_UNSUPPORTED"),
-    (JWTKIT_ERR_SIGNATURE, c"JWTKIT_ERR_SIGNATURE"),
-    (JWTKIT_ERR_ALGORITHM, c"JWTKIT_ERR_ALGORITHM"),
-    (JWTKIT_ERR_TYPE, c"JWTKIT_ERR_TYPE"),
-    (JWTKIT_ERR_KEY_NOT_FOUND, c"JWTKIT_ERR_KEY_NOT_FOUND"),
-    (JWTKIT_ERR_EXPIRED, c"JWTKIT_ERR_EXPIRED"),
-    (JWTKIT_ERR_NOT_YET_VALID, c"JWTKIT_ERR_NOT_YET_VALID"),
-    (JWTKIT_ERR_ISSUED_AT, c"JWTKIT_ERR_ISSUED_AT"),
-    (JWTKIT_ERR_ISSUER, c"JWTKIT_ERR_ISSUER"),
-    (JWTKIT_ERR_AUDIENCE, c"JWTKIT_ERR_AUDIENCE"),
-    (JWTKIT_ERR_SUBJECT, c"JWTKIT_ERR_SUBJECT"),
-    (JWTKIT_ERR_MISSING_CLAIM, c"JWTKIT_ERR_MISSING_CLAIM"),
-    (JWTKIT_ERR_CLAIM_TYPE, c"JWTKIT_ERR_CLAIM_TYPE"),
-    (JWTKIT_ERR_KEY, c"JWTKIT_ERR_KEY"),
-    (JWTKIT_ERR_INVALID_ARGUMENT, c"JWTKIT_ERR_INVALID_ARGUMENT"),
-    (JWTKIT_ERR_INTERNAL, c"JWTKIT_ERR_INTERNAL"),
-];
+/// The enum's values as plain constants of the ABI type, for the Rust side (this crate and its
+/// Rust callers). cbindgen does not expand macros, so the header has each name once: as the
+/// enumerator. `$names` lists every status with its NUL-terminated name.
+macro_rules! values {
+    ($ty:ident, $code:ident: $($name:ident),+ $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($code), "::", stringify!($name), "` as a `",
+                stringify!($ty), "`.")]
+            pub const $name: $ty = $code::$name as $ty;
+        )+
+    };
+    ($ty:ident, $code:ident: $($name:ident),+ $(,)? ; $names:ident) => {
+        values!($ty, $code: $($name),+);
+        /// Every value with its name, for `jwtkit_status_str` and the tests.
+        pub(crate) const $names: &[($ty, &str)] =
+            &[$(($name, concat!(stringify!($name), "\0"))),+];
+    };
+}
+
+values!(jwtkit_status, jwtkit_status_code:
+    JWTKIT_OK, JWTKIT_ERR_MALFORMED, JWTKIT_ERR_UNSUPPORTED, JWTKIT_ERR_SIGNATURE,
+    JWTKIT_ERR_ALGORITHM, JWTKIT_ERR_TYPE, JWTKIT_ERR_KEY_NOT_FOUND, JWTKIT_ERR_EXPIRED,
+    JWTKIT_ERR_NOT_YET_VALID, JWTKIT_ERR_ISSUED_AT, JWTKIT_ERR_ISSUER, JWTKIT_ERR_AUDIENCE,
+    JWTKIT_ERR_SUBJECT, JWTKIT_ERR_MISSING_CLAIM, JWTKIT_ERR_CLAIM_TYPE, JWTKIT_ERR_KEY,
+    JWTKIT_ERR_KEYS_UNAVAILABLE, JWTKIT_ERR_INVALID_ARGUMENT, JWTKIT_ERR_INTERNAL;
+    STATUS_NAMES
+);
+
+values!(jwtkit_alg, jwtkit_alg_code:
+    JWTKIT_ALG_HS256, JWTKIT_ALG_HS384, JWTKIT_ALG_HS512, JWTKIT_ALG_RS256, JWTKIT_ALG_RS384,
+    JWTKIT_ALG_RS512, JWTKIT_ALG_PS256, JWTKIT_ALG_PS384, JWTKIT_ALG_PS512, JWTKIT_ALG_ES256,
+    JWTKIT_ALG_ES384, JWTKIT_ALG_EDDSA, JWTKIT_ALG_ES512, JWTKIT_ALG_ES256K,
+);
 
 /// The status for an error kind: one row of the shared error table.
 pub(crate) fn status_of_kind(kind: ErrorKind) -> jwtkit_status {
@@ -259,7 +298,7 @@ mod tests {
                 "{kind}"
             );
         }
-        for (status, name) in STATUS_NAMES {
+        for &(status, name) in STATUS_NAMES {
             assert_eq!(
                 jwtkit_status_is_rejection(status) != 0,
                 (100..300).contains(&status),
@@ -283,6 +322,24 @@ mod tests {
             // SAFETY: a NUL-terminated name and a writable out.
             let status = unsafe { jwtkit_alg_from_name(name.as_ptr(), &mut parsed) };
             assert_eq!((status, parsed), (JWTKIT_OK, alg));
+        }
+        // The enum's names are the algorithms' own.
+        let named = [
+            (JWTKIT_ALG_HS256, "HS256"),
+            (JWTKIT_ALG_HS384, "HS384"),
+            (JWTKIT_ALG_HS512, "HS512"),
+            (JWTKIT_ALG_RS256, "RS256"),
+            (JWTKIT_ALG_RS384, "RS384"),
+            (JWTKIT_ALG_RS512, "RS512"),
+            (JWTKIT_ALG_PS256, "PS256"),
+            (JWTKIT_ALG_PS384, "PS384"),
+            (JWTKIT_ALG_PS512, "PS512"),
+            (JWTKIT_ALG_ES256, "ES256"),
+            (JWTKIT_ALG_ES384, "ES384"),
+            (JWTKIT_ALG_EDDSA, "EdDSA"),
+        ];
+        for (alg, name) in named {
+            assert_eq!(algorithm_of(alg).map(Algorithm::as_str), Some(name));
         }
         assert!(jwtkit_alg_name(0).is_null());
         assert!(jwtkit_alg_name(15).is_null());

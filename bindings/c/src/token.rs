@@ -2,21 +2,23 @@
 
 use std::ffi::c_char;
 
-use jwt_crypto::{Header, KeySource, dangerous, decode_raw, jws};
+use jwt_crypto::{Header, dangerous, decode_raw, jws};
 use serde_json::{Map, Value};
 
 use crate::ffi::{self, Failure, Out, boundary, token_text};
 use crate::key::{jwtkit_key, jwtkit_keyset};
+use crate::object::Keyed;
 use crate::status::{JWTKIT_ERR_CLAIM_TYPE, algorithm_of, jwtkit_alg, jwtkit_status};
 use crate::validator::jwtkit_validator;
 
-/// The shared body of both verify calls.
+/// The shared body of the `jwtkit_verify*` calls that return the claims as JSON text: verifies
+/// with what `keys` gives (inside the panic boundary).
 ///
 /// # Safety
 /// As `jwtkit_verify`.
-unsafe fn verify_with(
+pub(crate) unsafe fn verify_into_text<K: Keyed>(
     validator: *const jwtkit_validator,
-    keys: Result<&dyn KeySource, Failure>,
+    keys: impl FnOnce() -> Result<K, Failure>,
     token: *const c_char,
     token_len: usize,
     claims_out: *mut *mut c_char,
@@ -26,10 +28,11 @@ unsafe fn verify_with(
         let out = unsafe { Out::new(claims_out, "claims_out") }?;
         // SAFETY: forwarded contract.
         let validator = unsafe { ffi::borrow(validator, "validator") }?;
-        let keys = keys?;
+        let keys = keys()?;
         // SAFETY: forwarded contract.
         let token = unsafe { token_text(token, token_len) }?;
-        let verified = decode_raw(token, keys, &validator.0)?;
+        let verified = decode_raw(token, keys.key_source(), &validator.0)
+            .map_err(|error| keys.failure(error))?;
         out.write(ffi::into_c_string(verified.claims)?);
         Ok(())
     })
@@ -53,9 +56,9 @@ pub unsafe extern "C" fn jwtkit_verify(
     claims_out: *mut *mut c_char,
 ) -> jwtkit_status {
     // SAFETY: forwarded contract.
-    let key = unsafe { ffi::borrow(key, "key") }.map(|key| &*key.0 as &dyn KeySource);
+    let key = || unsafe { ffi::borrow(key, "key") };
     // SAFETY: forwarded contract.
-    unsafe { verify_with(validator, key, token, token_len, claims_out) }
+    unsafe { verify_into_text(validator, key, token, token_len, claims_out) }
 }
 
 /// As `jwtkit_verify`, with the key picked from `set` by the token's `kid` and `alg`.
@@ -72,9 +75,9 @@ pub unsafe extern "C" fn jwtkit_verify_with_keyset(
     claims_out: *mut *mut c_char,
 ) -> jwtkit_status {
     // SAFETY: forwarded contract.
-    let set = unsafe { ffi::borrow(set, "set") }.map(|set| &*set.0 as &dyn KeySource);
+    let set = || unsafe { ffi::borrow(set, "set") };
     // SAFETY: forwarded contract.
-    unsafe { verify_with(validator, set, token, token_len, claims_out) }
+    unsafe { verify_into_text(validator, set, token, token_len, claims_out) }
 }
 
 /// The token's header as JSON, WITHOUT verifying anything: for logging or choosing a key

@@ -124,7 +124,7 @@ static void test_libjwt_holes(void) {
     const jwtkit_key *rsa = NULL, *hmac = NULL;
     char *claims = NULL;
 
-    CHECK_STATUS(jwtkit_key_from_pem((const uint8_t *)RSA_PUBLIC_PEM, strlen(RSA_PUBLIC_PEM), &rsa), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_key_from_pem(RSA_PUBLIC_PEM, strlen(RSA_PUBLIC_PEM), &rsa), JWTKIT_OK);
     CHECK_STATUS(jwtkit_validator_builder_new(both, 2, &b), JWTKIT_OK);
     CHECK_STATUS(jwtkit_validator_builder_set_now(b, 1700000000), JWTKIT_OK);
     CHECK_STATUS(jwtkit_validator_builder_build(&b, &v), JWTKIT_OK);
@@ -163,7 +163,7 @@ static void test_null_pointers(void) {
     CHECK_STATUS(jwtkit_key_from_short_secret_dangerous(NULL, 1, &key), BAD);
     CHECK_STATUS(jwtkit_key_from_short_secret_dangerous((const uint8_t *)SECRET, 1, NULL), BAD);
     CHECK_STATUS(jwtkit_key_from_pem(NULL, 1, &key), BAD);
-    CHECK_STATUS(jwtkit_key_from_pem((const uint8_t *)RSA_PUBLIC_PEM, 1, NULL), BAD);
+    CHECK_STATUS(jwtkit_key_from_pem(RSA_PUBLIC_PEM, 1, NULL), BAD);
     CHECK_STATUS(jwtkit_key_from_der(NULL, 1, &key), BAD);
     CHECK_STATUS(jwtkit_key_from_der((const uint8_t *)SECRET, 1, NULL), BAD);
     CHECK_STATUS(jwtkit_key_from_jwk(NULL, &key), BAD);
@@ -629,7 +629,7 @@ static void test_keyset_skips_unusable_keys(void) {
     CHECK(reason == untouched);
 
     /* The good key still verifies its tokens; the skipped key's kid finds nothing. */
-    CHECK_STATUS(jwtkit_key_from_pem((const uint8_t *)EC_PRIVATE_PEM, strlen(EC_PRIVATE_PEM), &signer), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_key_from_pem(EC_PRIVATE_PEM, strlen(EC_PRIVATE_PEM), &signer), JWTKIT_OK);
     CHECK_STATUS(jwtkit_encode(signer, JWTKIT_ALG_ES256, "{\"kid\":\"current\"}",
                                "{\"sub\":\"ada\",\"exp\":1700000600}", &token),
                  JWTKIT_OK);
@@ -710,11 +710,11 @@ static void test_ssh_public_lines_are_not_secrets(void) {
     CHECK_STATUS(jwtkit_key_from_secret((const uint8_t *)variant, strlen(variant), &key), JWTKIT_ERR_KEY);
     CHECK(key == untouched);
     /* The line is a key, and loads as one; a certificate is not a key. */
-    CHECK_STATUS(jwtkit_key_from_openssh((const uint8_t *)variant, strlen(variant), &key), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_key_from_openssh(variant, strlen(variant), &key), JWTKIT_OK);
     CHECK(key != untouched);
     jwtkit_key_free(key);
     key = untouched;
-    CHECK_STATUS(jwtkit_key_from_openssh((const uint8_t *)SSH_ED25519_CERT_LINE, strlen(SSH_ED25519_CERT_LINE), &key),
+    CHECK_STATUS(jwtkit_key_from_openssh(SSH_ED25519_CERT_LINE, strlen(SSH_ED25519_CERT_LINE), &key),
                  JWTKIT_ERR_KEY);
     CHECK(strstr(jwtkit_last_error_message(), "certificate") != NULL);
     CHECK(key == untouched);
@@ -769,6 +769,113 @@ static void test_threads_share_one_validator_and_key(void) {
     jwtkit_key_free(key);
 }
 
+/* Key text with an explicit length (issue 16): no NUL needed after it, and every byte within
+ * the length is data, so a NUL there is a bad key, never a shorter one. */
+static void test_key_text_with_length(void) {
+    static const char JWK[] = EC_PUBLIC_JWK;
+    static const char JWKS[] = "{\"keys\":[" EC_PUBLIC_JWK "]}";
+    char buf[1024];
+    size_t pem_len = strlen(EC_PRIVATE_PEM), jwk_len = strlen(JWK), jwks_len = strlen(JWKS);
+    const jwtkit_key *key = NULL;
+    const jwtkit_keyset *set = NULL;
+    char *token = NULL;
+    const jwtkit_validator *v = NULL;
+    jwtkit_validator_builder *b = NULL;
+    jwtkit_alg es256[] = {JWTKIT_ALG_ES256};
+
+    /* The exact length of text followed by bytes that are not part of it. */
+    memset(buf, 'X', sizeof buf);
+    memcpy(buf, EC_PRIVATE_PEM, pem_len);
+    CHECK_STATUS(jwtkit_key_from_pem(buf, pem_len, &key), JWTKIT_OK);
+    CHECK(key != NULL);
+    CHECK_STATUS(jwtkit_encode(key, JWTKIT_ALG_ES256, "{\"kid\":\"current\"}", "{\"sub\":\"ada\"}", &token),
+                 JWTKIT_OK);
+    jwtkit_key_free(key);
+    key = NULL;
+    memset(buf, 'X', sizeof buf);
+    memcpy(buf, JWK, jwk_len);
+    CHECK_STATUS(jwtkit_key_from_jwk_len(buf, jwk_len, &key), JWTKIT_OK);
+    jwtkit_key_free(key);
+    key = NULL;
+    memset(buf, 'X', sizeof buf);
+    memcpy(buf, JWKS, jwks_len);
+    CHECK_STATUS(jwtkit_keyset_from_jwks_len(buf, jwks_len, &set), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_validator_builder_new(es256, 1, &b), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_validator_builder_clear_required(b), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_validator_builder_build(&b, &v), JWTKIT_OK);
+    {
+        char *claims = NULL;
+        CHECK_STATUS(jwtkit_verify_with_keyset(v, set, token, strlen(token), &claims), JWTKIT_OK);
+        jwtkit_string_free(claims);
+    }
+    jwtkit_keyset_free(set);
+    set = NULL;
+
+    /* A NUL inside the length, at the end, in the middle, or before trailing junk. */
+    memcpy(buf, EC_PRIVATE_PEM, pem_len + 1);
+    CHECK_STATUS(jwtkit_key_from_pem(buf, pem_len + 1, &key), JWTKIT_ERR_KEY);
+    CHECK(strstr(jwtkit_last_error_message(), "NUL") != NULL);
+    memcpy(buf + pem_len + 1, "junk", 4);
+    CHECK_STATUS(jwtkit_key_from_pem(buf, pem_len + 5, &key), JWTKIT_ERR_KEY);
+    buf[40] = '\0';
+    CHECK_STATUS(jwtkit_key_from_pem(buf, pem_len, &key), JWTKIT_ERR_KEY);
+    memcpy(buf, JWK, jwk_len + 1);
+    CHECK_STATUS(jwtkit_key_from_jwk_len(buf, jwk_len + 1, &key), JWTKIT_ERR_KEY);
+    buf[5] = '\0';
+    CHECK_STATUS(jwtkit_key_from_jwk_len(buf, jwk_len, &key), JWTKIT_ERR_KEY);
+    memcpy(buf, JWKS, jwks_len + 1);
+    CHECK_STATUS(jwtkit_keyset_from_jwks_len(buf, jwks_len + 1, &set), JWTKIT_ERR_KEY);
+    memcpy(buf, SSH_RSA_TAB_LINE, strlen(SSH_RSA_TAB_LINE) + 1);
+    CHECK_STATUS(jwtkit_key_from_openssh(buf, strlen(SSH_RSA_TAB_LINE) + 1, &key), JWTKIT_ERR_KEY);
+    CHECK(strstr(jwtkit_last_error_message(), "NUL") != NULL);
+    /* Bytes that are not UTF-8 are not key text either. */
+    CHECK_STATUS(jwtkit_key_from_pem("\xff\xfe", 2, &key), JWTKIT_ERR_KEY);
+    CHECK_STATUS(jwtkit_key_from_jwk_len("{\"kty\":\"\xff\"}", 11, &key), JWTKIT_ERR_KEY);
+    /* Empty text is a bad key; a NULL pointer is a bad call, whatever the length. */
+    CHECK_STATUS(jwtkit_key_from_pem("", 0, &key), JWTKIT_ERR_KEY);
+    CHECK_STATUS(jwtkit_key_from_jwk_len("", 0, &key), JWTKIT_ERR_KEY);
+    CHECK_STATUS(jwtkit_keyset_from_jwks_len("", 0, &set), JWTKIT_ERR_KEY);
+    CHECK_STATUS(jwtkit_key_from_pem(NULL, 0, &key), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_key_from_openssh(NULL, 0, &key), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_key_from_jwk_len(NULL, 0, &key), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_keyset_from_jwks_len(NULL, 0, &set), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_key_from_jwk_len(JWK, jwk_len, NULL), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_keyset_from_jwks_len(JWKS, jwks_len, NULL), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK(key == NULL && set == NULL);
+
+    jwtkit_string_free(token);
+    jwtkit_validator_free(v);
+}
+
+/* The status and algorithm values have C enum names (issue 16); the ABI type stays uint32_t. */
+static const char *verdict(jwtkit_status status) {
+    switch ((jwtkit_status_code)status) {
+    case JWTKIT_OK:
+        return "ok";
+    case JWTKIT_ERR_EXPIRED:
+        return "expired";
+    case JWTKIT_ERR_KEY:
+        return "key";
+    default:
+        return jwtkit_status_is_rejection(status) ? "rejected" : "error";
+    }
+}
+
+static void test_status_and_alg_enums(void) {
+    jwtkit_alg_code es256 = JWTKIT_ALG_ES256;
+    jwtkit_alg alg = 0;
+    CHECK(sizeof(jwtkit_status) == 4 && sizeof(jwtkit_alg) == 4);
+    CHECK(strcmp(verdict(JWTKIT_OK), "ok") == 0);
+    CHECK(strcmp(verdict(JWTKIT_ERR_EXPIRED), "expired") == 0);
+    CHECK(strcmp(verdict(JWTKIT_ERR_SIGNATURE), "rejected") == 0);
+    CHECK(strcmp(verdict(JWTKIT_ERR_INVALID_ARGUMENT), "error") == 0);
+    CHECK(strcmp(jwtkit_status_str(JWTKIT_ERR_INTERNAL), "JWTKIT_ERR_INTERNAL") == 0);
+    CHECK_STATUS(jwtkit_alg_from_name("ES256", &alg), JWTKIT_OK);
+    CHECK(alg == (jwtkit_alg)es256);
+    CHECK(strcmp(jwtkit_alg_name(JWTKIT_ALG_EDDSA), "EdDSA") == 0);
+    CHECK(JWTKIT_ALG_HS256 == 1 && JWTKIT_ALG_EDDSA == 12 && JWTKIT_ERR_KEY == 300);
+}
+
 int main(void) {
     test_round_trip();
     test_jws_and_thumbprint();
@@ -780,6 +887,8 @@ int main(void) {
     test_hostile_tokens_are_rejections();
     test_keyset_skips_unusable_keys();
     test_ssh_public_lines_are_not_secrets();
+    test_key_text_with_length();
+    test_status_and_alg_enums();
     test_threads_share_one_validator_and_key();
     printf("c-api: %d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;

@@ -41,7 +41,7 @@ static const char SECRET[] = "0123456789abcdef0123456789abcdef";
 
 static const jwtkit_key *key_from_pem(const char *pem) {
     const jwtkit_key *key = NULL;
-    CHECK_STATUS(jwtkit_key_from_pem((const uint8_t *)pem, strlen(pem), &key), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_key_from_pem(pem, strlen(pem), &key), JWTKIT_OK);
     return key;
 }
 

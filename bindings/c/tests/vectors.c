@@ -63,10 +63,10 @@ static jwtkit_status each_item(jwtkit_validator_builder *b, char *list,
 static jwtkit_status load_key(const char *kind, char *hex, int allow_short,
                               const jwtkit_key **key, const jwtkit_keyset **set) {
     size_t len = unhex(hex);
-    if (strcmp(kind, "pem") == 0) return jwtkit_key_from_pem((const uint8_t *)hex, len, key);
+    if (strcmp(kind, "pem") == 0) return jwtkit_key_from_pem(hex, len, key);
     if (strcmp(kind, "der") == 0) return jwtkit_key_from_der((const uint8_t *)hex, len, key);
-    if (strcmp(kind, "jwk") == 0) return jwtkit_key_from_jwk(hex, key);
-    if (strcmp(kind, "jwks") == 0) return jwtkit_keyset_from_jwks(hex, set);
+    if (strcmp(kind, "jwk") == 0) return jwtkit_key_from_jwk_len(hex, len, key);
+    if (strcmp(kind, "jwks") == 0) return jwtkit_keyset_from_jwks_len(hex, len, set);
     if (allow_short) return jwtkit_key_from_short_secret_dangerous((const uint8_t *)hex, len, key);
     return jwtkit_key_from_secret((const uint8_t *)hex, len, key);
 }

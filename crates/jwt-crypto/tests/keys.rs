@@ -270,7 +270,10 @@ fn exports_match_openssl() {
     }
     // OpenSSL writes RSA PKCS#8 exactly as we do.
     let rsa = fixture!("rsa2048.pkcs8.pem");
-    assert_eq!(Key::from_pem(rsa).unwrap().to_pkcs8_pem().unwrap().as_str(), rsa);
+    assert_eq!(
+        Key::from_pem(rsa).unwrap().to_pkcs8_pem().unwrap().as_str(),
+        rsa
+    );
     // A public key has no private export.
     let public = Key::from_pem(fixture!("rsa2048.spki.pem")).unwrap();
     assert_eq!(
