@@ -22,6 +22,20 @@ pub fn run() -> Result<(), String> {
     test.args(["test", "--workspace"]);
     step("cargo test --workspace", test)?;
 
+    // The Rust API's everyday flows, as a service writes them: built above, run here.
+    let mut axum_example = cargo();
+    axum_example.args([
+        "run",
+        "--quiet",
+        "-p",
+        "jwt-crypto",
+        "--example",
+        "axum_service",
+        "--",
+        "--self-test",
+    ]);
+    step("the axum example service (login, orders)", axum_example)?;
+
     // The workspace builds jwt-crypto on its default backend (ring); the suites of the crates
     // that choose a backend (vectors, Wycheproof, properties, keys; the remote key source over
     // rustls) run again on the other one.

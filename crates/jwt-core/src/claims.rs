@@ -106,7 +106,9 @@ pub enum Audience {
     Many(Vec<String>),
 }
 
-/// The registered claims, for embedding in a claims type with `#[serde(flatten)]`.
+/// The registered claims (RFC 7519 §4.1), for embedding in a claims type with
+/// `#[serde(flatten)]`; [`TokenData::registered`](crate::TokenData::registered) also hands
+/// them back from every decoded token.
 ///
 /// Validation does not need this type: it reads the registered claims from the token itself,
 /// whatever the caller decodes into.
@@ -149,6 +151,7 @@ pub(crate) struct ClaimsView<'a> {
     pub(crate) exp: Option<NumericDate>,
     pub(crate) nbf: Option<NumericDate>,
     pub(crate) iat: Option<NumericDate>,
+    pub(crate) jti: Option<Cow<'a, str>>,
 }
 
 impl<'a> ClaimsView<'a> {
@@ -174,6 +177,27 @@ impl<'a> ClaimsView<'a> {
         ViewSeed
             .deserialize(claims)
             .map_err(|err| Error::malformed(format!("claims: {err}")))
+    }
+
+    /// The registered claims as an owned [`RegisteredClaims`], for [`TokenData`]
+    /// (crate::TokenData): only the strings present are copied.
+    pub(crate) fn to_registered(&self) -> RegisteredClaims {
+        let owned = |value: &Option<Cow<'a, str>>| value.as_deref().map(str::to_owned);
+        RegisteredClaims {
+            iss: owned(&self.iss),
+            sub: owned(&self.sub),
+            aud: self.aud.as_ref().map(|list| {
+                if self.aud_is_array {
+                    Audience::Many(list.iter().map(|aud| aud.to_string()).collect())
+                } else {
+                    Audience::One(list.first().map(|aud| aud.to_string()).unwrap_or_default())
+                }
+            }),
+            exp: self.exp,
+            nbf: self.nbf,
+            iat: self.iat,
+            jti: owned(&self.jti),
+        }
     }
 
     /// Whether the claims carry `name` with a value other than `null`.
@@ -226,9 +250,10 @@ impl<'de> Visitor<'de> for ViewSeed {
                     }) = Some(value);
                 }
                 "jti" => {
-                    access
+                    let Name(jti) = access
                         .next_value::<Name<'de>>()
                         .map_err(|_| de::Error::custom("claim \"jti\" must be a string"))?;
+                    view.jti = Some(jti);
                 }
                 "aud" => {
                     let AudienceView(list, is_array) = access.next_value::<AudienceView<'de>>()?;

@@ -3,6 +3,7 @@
 //! The token must still be well formed, signature segment included (strict base64url, which
 //! an unsigned `alg: none` token's empty signature is), as PyJWT also requires.
 
+use crate::claims::ClaimsView;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -65,20 +66,18 @@ pub fn decode_claims_json_unverified(token: &str) -> Result<Map<String, Value>, 
 /// The header and claims of `token` with no signature check and no claim validation.
 ///
 /// # Errors
-/// [`Error::Malformed`] for a malformed token or claims that do not fit `T`;
-/// [`Error::Unsupported`] for a JWE.
+/// [`Error::Malformed`] for a malformed token, claims that do not fit `T`, or registered
+/// claims of the wrong type (a string `exp`); [`Error::Unsupported`] for a JWE.
 pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T>, Error> {
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(parsed.signature_segment())?;
     let payload = base64url::decode(parsed.payload_segment(), "payload")?;
     let object = json::parse_unique_object(&payload)
         .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+    let registered = ClaimsView::from_object(&object)?.to_registered();
     let claims = serde_json::from_value(Value::Object(object))
         .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
-    Ok(TokenData {
-        header: parsed.header,
-        claims,
-    })
+    Ok(TokenData::new(parsed.header, claims, registered))
 }
 
 /// A compact JWS read without checking its signature: what [`decode_jws_unverified`] returns.

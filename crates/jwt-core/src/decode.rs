@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::claims::RegisteredClaims;
 use crate::crypto::KeySource;
 use crate::error::Error;
 use crate::header::Header;
@@ -18,6 +19,23 @@ pub struct TokenData<T> {
     pub header: Header,
     /// The claims, validated.
     pub claims: T,
+    registered: RegisteredClaims,
+}
+
+impl<T> TokenData<T> {
+    pub(crate) fn new(header: Header, claims: T, registered: RegisteredClaims) -> Self {
+        TokenData {
+            header,
+            claims,
+            registered,
+        }
+    }
+
+    /// The registered claims (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`) as validation
+    /// read them, whatever `T` holds: no second claims type is needed to read `exp` or `sub`.
+    pub fn registered(&self) -> &RegisteredClaims {
+        &self.registered
+    }
 }
 
 /// Verifies `token` with a key from `keys` and checks its claims against `validation`, then
@@ -40,9 +58,11 @@ pub fn decode<T: DeserializeOwned>(
     validation: &Validation,
 ) -> Result<TokenData<T>, Error> {
     verify(token, keys, validation, |payload| {
-        validation.check_claims(payload)?;
-        serde_json::from_slice(payload)
-            .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))
+        let registered = validation.check_registered(payload)?;
+        let claims = serde_json::from_slice(payload).map_err(|err| {
+            Error::malformed(format!("claims do not fit the expected type: {err}"))
+        })?;
+        Ok((claims, registered))
     })
 }
 
@@ -59,8 +79,8 @@ pub fn decode_json(
     verify(token, keys, validation, |payload| {
         let claims = json::parse_unique_object(payload)
             .map_err(|err| Error::malformed(format!("claims: {err}")))?;
-        validation.check_claims_object(&claims)?;
-        Ok(claims)
+        let registered = validation.check_claims_object(&claims)?;
+        Ok((claims, registered))
     })
 }
 
@@ -75,9 +95,11 @@ pub fn decode_raw(
     validation: &Validation,
 ) -> Result<TokenData<String>, Error> {
     verify(token, keys, validation, |payload| {
-        validation.check_claims(payload)?;
+        let registered = validation.check_registered(payload)?;
         // The claims parsed as JSON, and JSON text is UTF-8, so this cannot fail; map it anyway.
-        String::from_utf8(payload.to_vec()).map_err(|_| Error::malformed("claims are not UTF-8"))
+        let text = String::from_utf8(payload.to_vec())
+            .map_err(|_| Error::malformed("claims are not UTF-8"))?;
+        Ok((text, registered))
     })
 }
 
@@ -89,17 +111,18 @@ fn verify<C>(
     token: &str,
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
-    claims: impl FnOnce(&[u8]) -> Result<C, Error>,
+    claims: impl FnOnce(&[u8]) -> Result<(C, RegisteredClaims), Error>,
 ) -> Result<TokenData<C>, Error> {
     let parsed = Parsed::new(token, validation.max_token_len)?;
     parsed.check_header(&validation.algorithms)?;
     validation.check_typ(&parsed.header)?;
     let (mut buffer, mut spill) = ([0; PAYLOAD_INLINE], Vec::new());
     let payload = parsed.verify_signature(keys, &mut buffer, &mut spill)?;
-    let claims = claims(payload)?;
+    let (claims, registered) = claims(payload)?;
     Ok(TokenData {
         header: parsed.header,
         claims,
+        registered,
     })
 }
 
@@ -143,6 +166,48 @@ mod tests {
             serde_json::from_str::<Value>(&raw.claims).unwrap(),
             Value::Object(map.claims)
         );
+    }
+
+    #[test]
+    fn registered_claims_come_back_whatever_the_claims_type() {
+        use crate::claims::{Audience, NumericDate};
+        #[derive(serde::Deserialize)]
+        struct OnlyRoles {
+            roles: Vec<String>,
+        }
+        let token = token(json!({
+            "iss": "https://login", "sub": "u", "aud": ["a", "b"], "exp": 2_000,
+            "iat": 900, "jti": "j-1", "roles": ["r"],
+        }));
+        let validation = validation().audience(["a"]);
+        let typed: TokenData<OnlyRoles> = decode(&token, &KEY, &validation).unwrap();
+        assert_eq!(typed.claims.roles, ["r"]);
+        let registered = typed.registered();
+        assert_eq!(registered.iss.as_deref(), Some("https://login"));
+        assert_eq!(registered.sub.as_deref(), Some("u"));
+        assert_eq!(
+            registered.aud,
+            Some(Audience::Many(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(registered.exp, Some(NumericDate::from_secs(2_000)));
+        assert_eq!(registered.iat, Some(NumericDate::from_secs(900)));
+        assert_eq!(
+            (registered.nbf, registered.jti.as_deref()),
+            (None, Some("j-1"))
+        );
+        let json = decode_json(&token, &KEY, &validation).unwrap();
+        let raw = decode_raw(&token, &KEY, &validation).unwrap();
+        assert_eq!(json.registered(), registered);
+        assert_eq!(raw.registered(), registered);
+        let unverified: TokenData<Value> = dangerous::decode_unverified(&token).unwrap();
+        assert_eq!(unverified.registered(), registered);
+        let one = token_with_aud("a");
+        let one = decode_json(&one, &KEY, &validation).unwrap();
+        assert_eq!(one.registered().aud, Some(Audience::One("a".into())));
+    }
+
+    fn token_with_aud(aud: &str) -> String {
+        token(json!({"aud": aud, "exp": 2_000}))
     }
 
     #[test]

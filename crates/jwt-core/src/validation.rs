@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
-use crate::claims::{ClaimsView, NumericDate};
+use crate::claims::{ClaimsView, NumericDate, RegisteredClaims};
 use crate::error::Error;
 use crate::header::Header;
 
@@ -246,12 +246,24 @@ impl Validation {
     /// [`Error::Malformed`] for a payload that is not a claims object with well-typed
     /// registered claims; otherwise the kind of the first failed check.
     pub fn check_claims(&self, payload: &[u8]) -> Result<(), Error> {
-        self.check_view(&ClaimsView::parse(payload)?)
+        self.check_registered(payload).map(drop)
     }
 
-    /// [`Validation::check_claims`] on claims already parsed into an object.
-    pub(crate) fn check_claims_object(&self, claims: &Map<String, Value>) -> Result<(), Error> {
-        self.check_view(&ClaimsView::from_object(claims)?)
+    /// [`Validation::check_claims`], handing back the registered claims it read.
+    pub(crate) fn check_registered(&self, payload: &[u8]) -> Result<RegisteredClaims, Error> {
+        let view = ClaimsView::parse(payload)?;
+        self.check_view(&view)?;
+        Ok(view.to_registered())
+    }
+
+    /// [`Validation::check_registered`] on claims already parsed into an object.
+    pub(crate) fn check_claims_object(
+        &self,
+        claims: &Map<String, Value>,
+    ) -> Result<RegisteredClaims, Error> {
+        let view = ClaimsView::from_object(claims)?;
+        self.check_view(&view)?;
+        Ok(view.to_registered())
     }
 
     fn check_view(&self, claims: &ClaimsView<'_>) -> Result<(), Error> {
