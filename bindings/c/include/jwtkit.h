@@ -1483,6 +1483,42 @@ jwtkit_status jwtkit_jws_sign(const jwtkit_key *key,
                               char **token_out);
 
 /**
+ * Signs `payload_len` bytes at `payload` as a detached JWS (`header..signature`, RFC 7515
+ * Appendix F): the payload travels separately. With `"b64":false,"crit":["b64"]` in
+ * `header_json` the payload is signed unencoded (RFC 7797), as PyJWT's `is_payload_detached`
+ * does; any other `crit`, or `b64` not listed in `crit`, is refused. Free `*token_out` with
+ * `jwtkit_string_free`.
+ *
+ * # Safety
+ * As `jwtkit_jws_sign`.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jws_sign_detached(const jwtkit_key *key,
+                                       const char *header_json,
+                                       const uint8_t *payload,
+                                       size_t payload_len,
+                                       char **token_out);
+
+/**
+ * Verifies a detached JWS (`header..signature`) over the `payload_len` bytes at `payload`,
+ * which the caller received separately: base64url-encoded for the signature, or as they are
+ * when the header says `"b64":false` (RFC 7797, listed in `crit`). Only this call accepts
+ * `b64`; `jwtkit_jws_verify` and `jwtkit_verify` refuse it (`JWTKIT_ERR_UNSUPPORTED`). The
+ * validator's allow-list and size limit apply, its claim checks do not.
+ *
+ * # Safety
+ * `validator` and `key` are live handles; `token` points to `token_len` readable bytes and
+ * `payload` to `payload_len`.
+ */
+JWTKIT_MUST_USE
+jwtkit_status jwtkit_jws_verify_detached(const jwtkit_validator *validator,
+                                         const jwtkit_key *key,
+                                         const char *token,
+                                         size_t token_len,
+                                         const uint8_t *payload,
+                                         size_t payload_len);
+
+/**
  * Verifies a compact JWS whose payload is any bytes: the validator's allow-list and size
  * limit apply, its claim checks do not. On `JWTKIT_OK`, `*payload_out` and `*payload_len_out`
  * are the payload, to free with `jwtkit_bytes_free`.

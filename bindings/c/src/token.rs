@@ -243,6 +243,80 @@ pub unsafe extern "C" fn jwtkit_jws_sign(
     })
 }
 
+/// Signs `payload_len` bytes at `payload` as a detached JWS (`header..signature`, RFC 7515
+/// Appendix F): the payload travels separately. With `"b64":false,"crit":["b64"]` in
+/// `header_json` the payload is signed unencoded (RFC 7797), as PyJWT's `is_payload_detached`
+/// does; any other `crit`, or `b64` not listed in `crit`, is refused. Free `*token_out` with
+/// `jwtkit_string_free`.
+///
+/// # Safety
+/// As `jwtkit_jws_sign`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_jws_sign_detached(
+    key: *const jwtkit_key,
+    header_json: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    token_out: *mut *mut c_char,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let out = unsafe { Out::new(token_out, "token_out") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        // SAFETY: forwarded contract.
+        let header = unsafe { ffi::c_str(header_json, "header_json") }?;
+        // SAFETY: forwarded contract.
+        let payload = unsafe { ffi::bytes(payload, payload_len, "payload") }?;
+        let token = jws::sign_detached(header.as_bytes(), payload, &*key.0)
+            .map_err(Failure::from_builder)?;
+        out.write(ffi::into_c_string(token)?);
+        Ok(())
+    })
+}
+
+/// Verifies a detached JWS (`header..signature`) over the `payload_len` bytes at `payload`,
+/// which the caller received separately: base64url-encoded for the signature, or as they are
+/// when the header says `"b64":false` (RFC 7797, listed in `crit`). Only this call accepts
+/// `b64`; `jwtkit_jws_verify` and `jwtkit_verify` refuse it (`JWTKIT_ERR_UNSUPPORTED`). The
+/// validator's allow-list and size limit apply, its claim checks do not.
+///
+/// # Safety
+/// `validator` and `key` are live handles; `token` points to `token_len` readable bytes and
+/// `payload` to `payload_len`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn jwtkit_jws_verify_detached(
+    validator: *const jwtkit_validator,
+    key: *const jwtkit_key,
+    token: *const c_char,
+    token_len: usize,
+    payload: *const u8,
+    payload_len: usize,
+) -> jwtkit_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let validator = unsafe { ffi::borrow(validator, "validator") }?;
+        // SAFETY: forwarded contract.
+        let key = unsafe { ffi::borrow(key, "key") }?;
+        // SAFETY: forwarded contract.
+        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
+        let token = std::str::from_utf8(token).map_err(|_| not_ascii())?;
+        // SAFETY: forwarded contract.
+        let payload = unsafe { ffi::bytes(payload, payload_len, "payload") }?;
+        let validation = &validator.0;
+        jws::verify_detached(
+            token,
+            payload,
+            validation.algorithms(),
+            &*key.0,
+            validation.token_len_limit(),
+        )?;
+        Ok(())
+    })
+}
+
 /// Verifies a compact JWS whose payload is any bytes: the validator's allow-list and size
 /// limit apply, its claim checks do not. On `JWTKIT_OK`, `*payload_out` and `*payload_len_out`
 /// are the payload, to free with `jwtkit_bytes_free`.

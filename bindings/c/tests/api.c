@@ -876,8 +876,50 @@ static void test_status_and_alg_enums(void) {
     CHECK(JWTKIT_ALG_HS256 == 1 && JWTKIT_ALG_EDDSA == 12 && JWTKIT_ERR_KEY == 300);
 }
 
+/* RFC 7797 section 4.2's example: HS256 with RFC 7515 A.1's key over the unencoded payload
+ * "$.02", detached; and section 4.1's encoded twin. */
+static void test_detached_and_unencoded_payloads(void) {
+    static const char jwk[] =
+        "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}";
+    static const char unencoded[] =
+        "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19..A5dxf2s96_n5FLueVuW1Z_vh161FwXZC4YLPff6dmDY";
+    static const char encoded[] = "eyJhbGciOiJIUzI1NiJ9..5mvfOroL-g7HyqJoozehmsaqmvTYGEq5jTI1gVvoEoQ";
+    const uint8_t payload[] = "$.02";
+    const size_t len = sizeof payload - 1;
+    const jwtkit_key *key = NULL;
+    const jwtkit_validator *v = hs256_validator(1700000000);
+    uint8_t *attached_payload = NULL;
+    size_t attached_len = 0;
+    char *token = NULL;
+
+    CHECK_STATUS(jwtkit_key_from_jwk(jwk, &key), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_jws_verify_detached(v, key, unencoded, strlen(unencoded), payload, len), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_jws_verify_detached(v, key, encoded, strlen(encoded), payload, len), JWTKIT_OK);
+    CHECK_STATUS(jwtkit_jws_verify_detached(v, key, unencoded, strlen(unencoded), (const uint8_t *)"$.03", len),
+                 JWTKIT_ERR_SIGNATURE);
+    CHECK_STATUS(jwtkit_jws_sign_detached(key, "{\"alg\":\"HS256\",\"b64\":false,\"crit\":[\"b64\"]}", payload,
+                                          len, &token),
+                 JWTKIT_OK);
+    CHECK(token != NULL && strcmp(token, unencoded) == 0);
+    jwtkit_string_free(token);
+    token = NULL;
+    /* b64 without crit is refused; the attached calls never accept b64 at all. */
+    CHECK_STATUS(jwtkit_jws_sign_detached(key, "{\"alg\":\"HS256\",\"b64\":false}", payload, len, &token),
+                 JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK(token == NULL);
+    CHECK_STATUS(jwtkit_jws_verify(v, key, "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19.JC4wMg.A5dxf2s96_n5FLueVuW1Z_vh161FwXZC4YLPff6dmDY",
+                                   strlen("eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19.JC4wMg.A5dxf2s96_n5FLueVuW1Z_vh161FwXZC4YLPff6dmDY"),
+                                   &attached_payload, &attached_len),
+                 JWTKIT_ERR_UNSUPPORTED);
+    CHECK_STATUS(jwtkit_jws_verify_detached(v, key, NULL, 0, payload, len), JWTKIT_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(jwtkit_jws_verify_detached(v, key, encoded, strlen(encoded), NULL, 1), JWTKIT_ERR_INVALID_ARGUMENT);
+    jwtkit_validator_free(v);
+    jwtkit_key_free(key);
+}
+
 int main(void) {
     test_round_trip();
+    test_detached_and_unencoded_payloads();
     test_jws_and_thumbprint();
     test_libjwt_holes();
     test_null_pointers();

@@ -223,6 +223,18 @@ impl Header {
     /// Refuses what the verify path does not implement: any `crit` extension (an empty or
     /// malformed `crit` is malformed) and unencoded payloads (RFC 7797 `b64: false`).
     pub(crate) fn check_extensions(&self) -> Result<(), Error> {
+        self.check_extensions_with(false).map(drop)
+    }
+
+    /// [`Header::check_extensions`] for the detached-payload calls, which also understand
+    /// RFC 7797's `b64` (and only it) in `crit`. Returns whether the payload is base64url
+    /// encoded. RFC 7797 §6: a header that uses `b64` must list it in `crit`.
+    pub(crate) fn check_extensions_with(&self, b64_understood: bool) -> Result<bool, Error> {
+        let b64 = match self.extra.get("b64") {
+            None => None,
+            Some(Value::Bool(b64)) => Some(*b64),
+            Some(_) => return Err(Error::malformed("header member \"b64\" is not a boolean")),
+        };
         if let Some(crit) = &self.crit {
             if crit.is_empty() {
                 return Err(Error::malformed("header member \"crit\" is an empty array"));
@@ -239,18 +251,28 @@ impl Header {
                     )));
                 }
             }
-            if let Some(name) = crit.first() {
+            if let Some(name) = crit.iter().find(|name| !(b64_understood && *name == "b64")) {
                 return Err(Error::Unsupported(format!(
                     "critical header extension {name:?} is not supported"
                 )));
             }
         }
-        match self.extra.get("b64") {
-            None | Some(Value::Bool(true)) => Ok(()),
-            Some(Value::Bool(false)) => Err(Error::Unsupported(
-                "unencoded payloads (\"b64\": false) are not supported".to_owned(),
+        let listed = self
+            .crit
+            .as_ref()
+            .is_some_and(|crit| crit.iter().any(|name| name == "b64"));
+        match b64 {
+            None => Ok(true),
+            Some(_) if b64_understood && !listed => Err(Error::malformed(
+                "header member \"b64\" must be listed in \"crit\" (RFC 7797 §6)",
             )),
-            Some(_) => Err(Error::malformed("header member \"b64\" is not a boolean")),
+            Some(encoded) if b64_understood => Ok(encoded),
+            Some(true) => Ok(true),
+            Some(false) => Err(Error::Unsupported(
+                "unencoded payloads (\"b64\": false) need the detached-payload calls \
+                 (jws::verify_detached)"
+                    .to_owned(),
+            )),
         }
     }
 }

@@ -58,6 +58,84 @@ pub fn verify(
     })
 }
 
+/// Signs `payload` as a detached JWS (RFC 7515 Appendix F): `b64(header) '..' b64(signature)`,
+/// the payload travelling separately. With `"b64": false` and `"crit": ["b64"]` in the header
+/// the payload is signed as it is, unencoded (RFC 7797); otherwise its base64url form is
+/// signed, as for an attached payload.
+///
+/// # Errors
+/// [`Error::Malformed`] for a header that is not a valid JOSE header, or uses `b64` without
+/// listing it in `crit`; [`Error::Unsupported`] for any other `crit` extension; the key's
+/// [`Signer::sign`] errors.
+pub fn sign_detached(
+    header_json: &[u8],
+    payload: &[u8],
+    key: &(impl Signer + ?Sized),
+) -> Result<String, Error> {
+    let header = Header::from_json(header_json)?;
+    let encoded = header.check_extensions_with(true)?;
+    let mut token = String::with_capacity(
+        encoded_len(header_json.len()) + 2 + encoded_len(max_signature_len(header.alg)),
+    );
+    base64url::encode_into(header_json, &mut token);
+    let signature = key.sign(header.alg, &detached_input(&token, payload, encoded))?;
+    token.push_str("..");
+    base64url::encode_into(&signature, &mut token);
+    Ok(token)
+}
+
+/// Verifies a detached JWS (`header '..' signature`) over `payload`, given separately: the
+/// verify path of [`verify`], with the payload's base64url form signed, or the payload
+/// itself when the header says `"b64": false` (RFC 7797, which must be listed in `crit`).
+/// Only these calls understand `b64`: [`verify`] and `decode` refuse it, so an attached
+/// token can never be read as unencoded.
+///
+/// # Errors
+/// As [`verify`]; also [`Error::Malformed`] when the token's payload segment is not empty.
+pub fn verify_detached(
+    token: &str,
+    payload: &[u8],
+    algorithms: &[Algorithm],
+    keys: &(impl KeySource + ?Sized),
+    max_len: usize,
+) -> Result<Verified, Error> {
+    let parsed = Parsed::new(token, max_len)?;
+    if !parsed.segments.payload.is_empty() {
+        return Err(Error::malformed(
+            "a detached JWS has an empty payload segment (header..signature)",
+        ));
+    }
+    parsed.check_allowed(algorithms)?;
+    let encoded = parsed.header.check_extensions_with(true)?;
+    let key = keys.select(parsed.header.alg, parsed.header.kid.as_deref())?;
+    let signature = parsed.decoded_signature()?;
+    key.verify(
+        parsed.header.alg,
+        &detached_input(parsed.segments.header, payload, encoded),
+        &signature,
+    )?;
+    Ok(Verified {
+        header: parsed.header,
+        payload: payload.to_vec(),
+    })
+}
+
+/// The signing input of a detached JWS: `header '.' payload`, the payload base64url-encoded
+/// unless RFC 7797 says otherwise.
+fn detached_input(encoded_header: &str, payload: &[u8], encoded: bool) -> Vec<u8> {
+    let mut input = Vec::with_capacity(encoded_header.len() + 1 + encoded_len(payload.len()));
+    input.extend_from_slice(encoded_header.as_bytes());
+    input.push(b'.');
+    if encoded {
+        let mut text = String::with_capacity(encoded_len(payload.len()));
+        base64url::encode_into(payload, &mut text);
+        input.extend_from_slice(text.as_bytes());
+    } else {
+        input.extend_from_slice(payload);
+    }
+    input
+}
+
 /// Encodes and signs: `b64(header) '.' b64(payload) '.' b64(signature)`.
 pub(crate) fn sign_parts(
     alg: Algorithm,
@@ -188,6 +266,12 @@ impl<'t> Parsed<'t> {
 
     /// The rest of step 3: the allow-list, then the extensions.
     pub(crate) fn check_header(&self, algorithms: &[Algorithm]) -> Result<(), Error> {
+        self.check_allowed(algorithms)?;
+        self.header.check_extensions()
+    }
+
+    /// The allow-list: the header's `alg` must be in it.
+    fn check_allowed(&self, algorithms: &[Algorithm]) -> Result<(), Error> {
         let alg = self.header.alg;
         if algorithms.is_empty() {
             return Err(Error::AlgorithmNotAllowed(
@@ -199,7 +283,15 @@ impl<'t> Parsed<'t> {
                 "{alg} is not in the allow-list"
             )));
         }
-        self.header.check_extensions()
+        Ok(())
+    }
+
+    /// The signature segment decoded, refusing an empty one.
+    fn decoded_signature(&self) -> Result<Vec<u8>, Error> {
+        if self.segments.signature.is_empty() {
+            return Err(Error::malformed("signature segment is empty"));
+        }
+        base64url::decode(self.segments.signature, "signature")
     }
 
     /// Steps 4 to 6: pick the key (bound to its family), check the signature over the
