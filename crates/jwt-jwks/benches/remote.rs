@@ -3,8 +3,10 @@
 //!
 //! `cargo bench -p jwt-jwks` runs it; criterion group `<alg>/jwks`, functions `local`
 //! (`decode` with a `JwkSet`), `remote` (`decode` with `client.keys()`) and `remote_decode`
-//! (`client.decode`). HS256 is the worst case: its signature check is the cheapest, so the
-//! overhead shows most.
+//! (`client.decode`), and `local_select` / `remote_select`: the key lookup alone, which is all
+//! a remote set adds. ES256 and EdDSA are the worst cases, their checks the cheapest of the
+//! public-key algorithms; HS256 has no row because a published set never holds a secret
+//! (`JwkSet::from_published_json` refuses `oct` keys).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::hint::black_box;
@@ -13,7 +15,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use jwt_crypto::{Algorithm, Header, JwkSet, Key, Validation, decode, encode};
+use jwt_crypto::{Algorithm, Header, JwkSet, Key, KeySource, Validation, decode, encode};
 use jwt_jwks::JwksClientBuilder;
 use serde_json::{Map, Value, json};
 
@@ -39,28 +41,22 @@ fn serve(body: String) -> String {
 }
 
 fn remote_vs_local(c: &mut Criterion) {
+    let rsa = include_str!("../../jwt-crypto/tests/data/rsa2048.pkcs8.pem");
     let cases = [
-        (Algorithm::HS256, Key::generate(Algorithm::HS256).unwrap()),
         (Algorithm::ES256, Key::generate(Algorithm::ES256).unwrap()),
         (Algorithm::EdDSA, Key::generate(Algorithm::EdDSA).unwrap()),
+        (Algorithm::RS256, Key::from_pem(rsa).unwrap()),
     ];
     for (alg, key) in cases {
         let key = key.with_key_id("bench");
-        let jwk = if alg == Algorithm::HS256 {
-            key.to_private_jwk()
-        } else {
-            key.to_public_jwk()
-        }
-        .unwrap();
+        let jwk = key.to_public_jwk().unwrap();
         // A realistic set: the signing key among a few others.
         let mut keys: Vec<Value> = vec![Value::Object(jwk)];
         for n in 0..3 {
-            let other = if alg == Algorithm::HS256 {
-                Key::generate(alg).unwrap().to_private_jwk()
-            } else {
-                Key::generate(Algorithm::EdDSA).unwrap().to_public_jwk()
-            };
-            let mut other = other.unwrap();
+            let mut other = Key::generate(Algorithm::EdDSA)
+                .unwrap()
+                .to_public_jwk()
+                .unwrap();
             other.insert("kid".into(), json!(format!("other{n}")));
             keys.push(Value::Object(other));
         }
@@ -83,6 +79,12 @@ fn remote_vs_local(c: &mut Criterion) {
         });
         group.bench_function("remote", |b| {
             b.iter(|| decode::<Claims>(black_box(&token), &client.keys(), &validation).unwrap());
+        });
+        group.bench_function("local_select", |b| {
+            b.iter(|| local.select(alg, black_box(Some("bench"))).is_ok());
+        });
+        group.bench_function("remote_select", |b| {
+            b.iter(|| client.keys().select(alg, black_box(Some("bench"))).is_ok());
         });
         group.bench_function("remote_decode", |b| {
             b.iter(|| {
