@@ -294,7 +294,7 @@ pub fn key_load(data: &[u8]) {
 fn check_key(key: &Key) {
     let thumbprint = key.thumbprint();
     let exported = match key.family() {
-        KeyFamily::Hmac => key.to_private_jwk(),
+        KeyFamily::Hmac => key.to_private_jwk().map(jwt_crypto::PrivateJwk::into_map),
         _ => key.to_public_jwk(),
     };
     let Ok(exported) = exported else { return };

@@ -94,10 +94,13 @@ pub fn run() -> Result<(), String> {
         let (private_jwk, public_jwk) = match alg.family() {
             KeyFamily::Hmac => {
                 let jwk = private.to_private_jwk().map_err(|e| e.to_string())?;
-                (jwk.clone(), jwk)
+                (jwk.clone().into_map(), jwk.into_map())
             }
             _ => (
-                private.to_private_jwk().map_err(|e| e.to_string())?,
+                private
+                    .to_private_jwk()
+                    .map_err(|e| e.to_string())?
+                    .into_map(),
                 private.to_public_jwk().map_err(|e| e.to_string())?,
             ),
         };

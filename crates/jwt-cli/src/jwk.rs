@@ -54,7 +54,7 @@ pub fn run(args: Args) -> Result<()> {
         .unwrap_or(thumbprint);
     let key = key.with_key_id(kid);
     let exported = match (args.private, key.family()) {
-        (true, _) => key.to_private_jwk(),
+        (true, _) => key.to_private_jwk().map(jwt_crypto::PrivateJwk::into_map),
         (false, KeyFamily::Hmac) => {
             return Err(CliError::usage(format!(
                 "{} is an HMAC secret, which has no public part; use --private (and keep the output secret)",

@@ -80,7 +80,7 @@ pub fn run(args: Args) -> Result<()> {
     let is_hmac = secret.is_some();
     let (private, public) = if args.jwk {
         let alg = single_alg(&key);
-        let private = jwk_text(key.to_private_jwk().map_err(failed)?, alg);
+        let private = jwk_text(key.to_private_jwk().map_err(failed)?.into_map(), alg);
         let public = if is_hmac {
             None
         } else {

@@ -11,6 +11,7 @@ use crate::backend::{self, Prepared};
 use crate::format::jwk::{self, Ops, Params};
 use crate::format::{self, pem, pkix, secret, ssh};
 use crate::material::Material;
+use crate::private_jwk::PrivateJwk;
 use crate::{b64, secret::Secret};
 
 /// A key for signing or verifying JWS signatures: an HMAC secret, or an RSA, EC (P-256, P-384,
@@ -198,14 +199,13 @@ impl Key {
     }
 
     /// The JWK with the private members (`d` and the CRT members for RSA, `k` for HMAC), plus
-    /// `kid`, `alg` and a restricted `key_ops` when set. Refused for a public key. The map is
-    /// the caller's to protect (JSON values cannot be wiped); prefer [`Key::to_pkcs8_pem`],
-    /// which is, to write a private key out.
+    /// `kid`, `alg` and a restricted `key_ops` when set, wiped from memory when dropped.
+    /// Refused for a public key.
     ///
     /// # Errors
     /// [`Error::InvalidKey`] for a public key.
-    pub fn to_private_jwk(&self) -> Result<Map<String, Value>, Error> {
-        jwk::to_private(&self.parsed.material, &self.params)
+    pub fn to_private_jwk(&self) -> Result<PrivateJwk, Error> {
+        jwk::to_private(&self.parsed.material, &self.params).map(PrivateJwk::new)
     }
 
     /// The RFC 7638 JWK thumbprint: SHA-256 over the required public members in lexicographic

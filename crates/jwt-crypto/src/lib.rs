@@ -90,6 +90,7 @@ mod backend;
 mod generate;
 mod jwk_set;
 mod key;
+mod private_jwk;
 
 /// The README's Rust examples, run as doc tests so the front door never goes stale.
 #[cfg(doctest)]
@@ -100,6 +101,7 @@ pub use backend::supported_algorithms;
 pub use generate::KeySpec;
 pub use jwk_set::{JwkSet, SkippedKey};
 pub use key::Key;
+pub use private_jwk::PrivateJwk;
 /// What secret-returning methods hand back: wiped from memory on drop.
 pub use zeroize::Zeroizing;
 

@@ -34,7 +34,7 @@ fn private_key(family: KeyFamily) -> Key {
 /// The verifying counterpart: the public JWK, or for HMAC the same secret.
 fn verifying_key(private: &Key) -> Key {
     let jwk = match private.family() {
-        KeyFamily::Hmac => private.to_private_jwk().unwrap(),
+        KeyFamily::Hmac => private.to_private_jwk().unwrap().into_map(),
         _ => private.to_public_jwk().unwrap(),
     };
     Key::from_jwk_value(&Value::Object(jwk)).unwrap()

@@ -296,7 +296,8 @@ fn private_exports_round_trip() {
     ] {
         let key = Key::from_pem(pem).unwrap();
         let from_pkcs8 = Key::from_pem(&key.to_pkcs8_pem().unwrap()).unwrap();
-        let from_jwk = Key::from_jwk_value(&Value::Object(key.to_private_jwk().unwrap())).unwrap();
+        let from_jwk =
+            Key::from_jwk_value(&Value::Object(key.to_private_jwk().unwrap().into_map())).unwrap();
         let public = Key::from_jwk_value(&Value::Object(key.to_public_jwk().unwrap())).unwrap();
         same_key(&[&key, &from_pkcs8, &from_jwk, &public]);
         signs_for(&from_pkcs8, alg, &[&public]);
@@ -403,7 +404,7 @@ fn hmac_jwk_export_and_thumbprint() {
     let canonical = format!(r#"{{"k":"{}","kty":"oct"}}"#, b64(&secret));
     let digest = ring::digest::digest(&ring::digest::SHA256, canonical.as_bytes());
     assert_eq!(key.thumbprint(), b64(digest.as_ref()));
-    let reloaded = Key::from_jwk_value(&Value::Object(jwk)).unwrap();
+    let reloaded = Key::from_jwk_value(&Value::Object(jwk.into_map())).unwrap();
     assert_eq!(reloaded.thumbprint(), key.thumbprint());
 }
 
@@ -460,7 +461,7 @@ fn jwk_alg_use_and_key_ops_restrict_the_key() {
     let private = Key::from_pem(fixture!("rsa2048.pkcs8.pem")).unwrap();
     let mut jwk = private.to_private_jwk().unwrap();
     jwk.insert("alg".into(), json!("PS256"));
-    let bound = Key::from_jwk_value(&Value::Object(jwk.clone())).unwrap();
+    let bound = Key::from_jwk_value(&Value::Object(jwk.clone().into_map())).unwrap();
     assert_eq!(bound.algorithm(), Some(Algorithm::PS256));
     assert!(bound.accepts(Algorithm::PS256));
     assert!(!bound.accepts(Algorithm::RS256));
@@ -476,7 +477,7 @@ fn jwk_alg_use_and_key_ops_restrict_the_key() {
     );
 
     jwk.insert("key_ops".into(), json!(["sign"]));
-    let sign_only = Key::from_jwk_value(&Value::Object(jwk.clone())).unwrap();
+    let sign_only = Key::from_jwk_value(&Value::Object(jwk.clone().into_map())).unwrap();
     let signature = sign_only.sign(Algorithm::PS256, b"x").unwrap();
     assert!(!sign_only.accepts(Algorithm::PS256));
     assert_eq!(
@@ -492,7 +493,7 @@ fn jwk_alg_use_and_key_ops_restrict_the_key() {
     );
 
     jwk.insert("key_ops".into(), json!(["verify"]));
-    let verify_only = Key::from_jwk_value(&Value::Object(jwk.clone())).unwrap();
+    let verify_only = Key::from_jwk_value(&Value::Object(jwk.clone().into_map())).unwrap();
     verify_only
         .verify(Algorithm::PS256, b"x", &signature)
         .unwrap();
@@ -534,18 +535,18 @@ fn rsa_jwk_private_members_must_be_complete() {
     for name in ["p", "q", "dp", "dq", "qi"] {
         d_only.remove(name);
     }
-    let message = invalid_key(Key::from_jwk_value(&Value::Object(d_only)));
+    let message = invalid_key(Key::from_jwk_value(&Value::from(d_only)));
     assert!(message.contains("d alone"), "{message}");
     let mut no_d = private.clone();
     no_d.remove("d");
-    invalid_key(Key::from_jwk_value(&Value::Object(no_d)));
+    invalid_key(Key::from_jwk_value(&Value::from(no_d)));
     let mut multi_prime = private.clone();
     multi_prime.insert("oth".into(), json!([]));
-    let message = invalid_key(Key::from_jwk_value(&Value::Object(multi_prime)));
+    let message = invalid_key(Key::from_jwk_value(&Value::from(multi_prime)));
     assert!(message.contains("multi-prime"), "{message}");
     let mut wrong_q = private.clone();
     wrong_q.insert("q".into(), private["p"].clone());
-    invalid_key(Key::from_jwk_value(&Value::Object(wrong_q)));
+    invalid_key(Key::from_jwk_value(&Value::from(wrong_q)));
 }
 
 #[test]
@@ -560,7 +561,7 @@ fn ec_and_okp_private_jwks_must_match_their_public_keys() {
         .unwrap();
     let mut mixed = a.clone();
     mixed.insert("d".into(), b["d"].clone());
-    invalid_key(Key::from_jwk_value(&Value::Object(mixed)));
+    invalid_key(Key::from_jwk_value(&Value::from(mixed)));
 
     let a = Key::generate(Algorithm::EdDSA)
         .unwrap()
@@ -572,7 +573,7 @@ fn ec_and_okp_private_jwks_must_match_their_public_keys() {
         .unwrap();
     let mut mixed = a.clone();
     mixed.insert("d".into(), b["d"].clone());
-    invalid_key(Key::from_jwk_value(&Value::Object(mixed)));
+    invalid_key(Key::from_jwk_value(&Value::from(mixed)));
 }
 
 #[test]

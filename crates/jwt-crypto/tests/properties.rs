@@ -40,7 +40,7 @@ struct Pair {
 
 fn pair(signing: Key) -> Pair {
     let jwk = match signing.family() {
-        KeyFamily::Hmac => signing.to_private_jwk().unwrap(),
+        KeyFamily::Hmac => signing.to_private_jwk().unwrap().into_map(),
         _ => signing.to_public_jwk().unwrap(),
     };
     let verifying = Key::from_jwk_value(&Value::Object(jwk)).unwrap();
