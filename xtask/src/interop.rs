@@ -88,8 +88,15 @@ pub fn run() -> Result<(), String> {
     let mut keys = Map::new();
     let mut verifying = Vec::new();
     let mut to_verify = Vec::new();
-    // Every algorithm the backend under test has (ES512 and ES256K only on aws-lc-rs).
-    for &alg in jwt_crypto::supported_algorithms() {
+    // Every algorithm the backend under test has (ES512 and ES256K only on aws-lc-rs) that
+    // jose has: jose 6 works on WebCrypto, which has no secp256k1, so ES256K's independent
+    // check is PyJWT's (its tokens are in tests/vectors/curves.json).
+    let algorithms: Vec<Algorithm> = jwt_crypto::supported_algorithms()
+        .iter()
+        .copied()
+        .filter(|&alg| alg != Algorithm::ES256K)
+        .collect();
+    for &alg in &algorithms {
         let private = private_key(alg)?;
         let (private_jwk, public_jwk) = match alg.family() {
             KeyFamily::Hmac => {
@@ -200,7 +207,7 @@ pub fn run() -> Result<(), String> {
     println!(
         "jose {}: {} algorithms, both directions",
         answer["jose"].as_str().unwrap_or("?"),
-        Algorithm::ALL.len()
+        algorithms.len()
     );
     println!("interop: {passed} passed, {} failed", failures.len());
     if failures.is_empty() {
