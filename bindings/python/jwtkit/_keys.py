@@ -87,6 +87,12 @@ class _IdentityCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[int, tuple[Any, Key]] = OrderedDict()
 
+    def put(self, obj: Any, key: Key) -> None:
+        with self._lock:
+            self._entries[id(obj)] = (obj, key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
     def get(self, obj: Any) -> Key:
         with self._lock:
             entry = self._entries.get(id(obj))
@@ -164,7 +170,7 @@ def signing_key(key: Any, algorithm: str, enforce: bool) -> Key:
     if isinstance(key, Key):
         return key
     if isinstance(key, PyJWK):
-        return key.key
+        return key._native_key
     if isinstance(key, (str, bytes)):
         return _text_or_secret(_to_bytes(key), algorithm, enforce)
     if _is_cryptography_key(key):
@@ -193,7 +199,7 @@ def verifying_key(key: Any, algorithms: list[str], token: Any, enforce: bool) ->
     if isinstance(key, (Key, KeySet)):
         return key
     if isinstance(key, PyJWK):
-        return key.key
+        return key._native_key
     if isinstance(key, PyJWKSet):
         return key.key_set
     if isinstance(key, (str, bytes)):

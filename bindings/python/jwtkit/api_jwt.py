@@ -20,7 +20,7 @@ from .api_jws import (
     PyJWS,
     _allowed,
     _as_text,
-    _attach,
+    _b64encode,
     _dumps,
     _jws_global_obj,
     _require_algorithms,
@@ -36,6 +36,8 @@ _CLAIM_CHECKS = ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify
 
 #: How many decode plans (see ``PyJWT._planned``) an instance keeps before starting afresh.
 _PLAN_LIMIT = 128
+#: The header of the token made to have the core check claims verified elsewhere.
+_NEUTRAL_HEADER = "eyJhbGciOiJIUzI1NiJ9"
 _SEQUENCES = (list, tuple)
 
 
@@ -218,8 +220,17 @@ class PyJWT:
             )
         merged = self._merge_options(options)
         token = _as_text(jwt)
-        if detached_payload is not None:
-            token = _attach(token, detached_payload)
+        if verify_signature and (detached_payload is not None or self._jws._python_algs()):
+            # Through the algorithm objects (a user's own algorithm, or an RFC 7797 payload);
+            # the claims are then checked by the core as on every path.
+            jws = self._jws._decode_complete(token, key, algorithms, merged, detached_payload)  # type: ignore[arg-type]
+            validator = self._validator(merged, [], audience, issuer, subject, leeway)
+            claims_token = f"{_NEUTRAL_HEADER}.{_b64encode(jws['payload'])}.AA"
+            payload = validator.dangerous_decode_unverified(claims_token)
+            if complete:
+                jws["payload"] = payload
+                return jws
+            return payload
         if verify_signature:
             _require_algorithms(algorithms, key)
             allowed = _allowed(algorithms, key)
