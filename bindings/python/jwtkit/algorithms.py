@@ -17,6 +17,7 @@ import hashlib
 import hmac as _hmac
 import json
 import math
+import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Optional, Union
 
@@ -317,16 +318,42 @@ def _check_secret_shape(secret: bytes) -> None:
             "The specified key is an asymmetric key or x509 certificate and"
             " should not be used as an HMAC secret."
         ) from None
-    if b'"kty"' in secret:
+    if _looks_like_jwk(secret):
+        raise InvalidKeyError(
+            "The specified key looks like a JWK and should not be used directly as an "
+            "HMAC secret. Load it via PyJWK / HMACAlgorithm.from_jwk first."
+        )
+
+
+_MEMBER_NAME = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+
+
+def _looks_like_jwk(data: bytes) -> bool:
+    """Whether `data` is JSON (in any encoding ``json.loads`` detects) holding an object with
+    a ``kty`` member at any depth: a JWK (or set) passed where its secret was meant."""
+    try:
+        obj = json.loads(data, parse_int=lambda _: 0)
+    except RecursionError:
+        # Too deep to parse: judged by its text (an object, or an array with a "kty" name).
         try:
-            obj = json.loads(secret)
-        except (ValueError, RecursionError):
-            obj = None
-        if _has_kty(obj):
-            raise InvalidKeyError(
-                "The specified key looks like a JWK and should not be used directly as an "
-                "HMAC secret. Load it via PyJWK / HMACAlgorithm.from_jwk first."
-            )
+            text = data.decode(json.detect_encoding(data), errors="surrogatepass")
+        except UnicodeError:
+            return False
+        stripped = text.lstrip("\ufeff \t\r\n")
+        if stripped.startswith("{"):
+            return True
+        if not stripped.startswith("["):
+            return False
+        for match in _MEMBER_NAME.finditer(text):
+            try:
+                if json.loads(f'"{match.group(1)}"') == "kty":
+                    return True
+            except ValueError:
+                continue
+        return False
+    except (ValueError, UnicodeError):
+        return False
+    return _has_kty(obj)
 
 
 def _has_kty(obj: Any) -> bool:
@@ -641,6 +668,9 @@ class OKPAlgorithm(_AsymmetricAlgorithm):
         return "EdDSA"
 
     def prepare_key(self, key: Any) -> Any:
+        if not isinstance(key, (str, bytes, Key)) and has_crypto:
+            self.check_crypto_key_type(key)
+            return key
         if isinstance(key, (str, bytes)):
             text = force_bytes(key)
             if not (b"-----BEGIN PUBLIC" in text or b"-----BEGIN PRIVATE" in text or text[:4] == b"ssh-"):

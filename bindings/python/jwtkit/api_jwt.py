@@ -13,7 +13,8 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
-from . import _keys
+from . import _claims, _keys
+from .exceptions import DecodeError
 from ._native import Validator, unverified_claims, unverified_header
 from .api_jws import (
     _ALGORITHM_UNSET,
@@ -36,8 +37,11 @@ _CLAIM_CHECKS = ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify
 
 #: How many decode plans (see ``PyJWT._planned``) an instance keeps before starting afresh.
 _PLAN_LIMIT = 128
-#: The header of the token made to have the core check claims verified elsewhere.
-_NEUTRAL_HEADER = "eyJhbGciOiJIUzI1NiJ9"
+#: How the core's refusals of a token's claims begin (those are judged again by PyJWT's rules).
+_CLAIMS_REFUSED = "malformed token: claims"
+#: The words of a refusal of a claim's type or of a payload that is no object (a question
+#: of PyJWT's rules), rather than of the JSON text itself (which stands).
+_CLAIM_TYPE_WORDS = ('claim "', "invalid type:", "expected a JSON object")
 _SEQUENCES = (list, tuple)
 
 
@@ -180,18 +184,28 @@ class PyJWT:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Like ``decode``, returning ``{"header": ..., "payload": ..., "signature": ...}``."""
-        if options is None and verify is None and detached_payload is None and not kwargs:
-            plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
-            if plan is not None:
-                return plan[0].decode_complete(jwt, plan[1])
-        _warn_unsupported_kwargs("decode_complete", kwargs)
-        return cast(
-            "dict[str, Any]",
-            self._decode_complete(
-                jwt, key, algorithms, options, verify, detached_payload,
-                audience, issuer, subject, leeway,
-            ),
-        )
+        try:
+            if options is None and verify is None and detached_payload is None and not kwargs:
+                plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
+                if plan is not None:
+                    return plan[0].decode_complete(jwt, plan[1])
+            _warn_unsupported_kwargs("decode_complete", kwargs)
+            kwargs = {}
+            return cast(
+                "dict[str, Any]",
+                self._decode_complete(
+                    jwt, key, algorithms, options, verify, detached_payload,
+                    audience, issuer, subject, leeway,
+                ),
+            )
+        except DecodeError as err:
+            return cast(
+                "dict[str, Any]",
+                self._decode_by_pyjwt_rules(
+                    err, jwt, key, algorithms, options, detached_payload,
+                    audience, issuer, subject, leeway, True,
+                ),
+            )
 
     def _decode_complete(
         self,
@@ -220,54 +234,96 @@ class PyJWT:
             )
         merged = self._merge_options(options)
         token = _as_text(jwt)
-        if verify_signature and (detached_payload is not None or self._jws._python_algs()):
-            # Through the algorithm objects (a user's own algorithm, or an RFC 7797 payload);
-            # the claims are then checked by the core as on every path.
-            jws = self._jws._decode_complete(token, key, algorithms, merged, detached_payload)  # type: ignore[arg-type]
-            validator = self._validator(merged, [], audience, issuer, subject, leeway)
-            claims_token = f"{_NEUTRAL_HEADER}.{_b64encode(jws['payload'])}.AA"
-            payload = validator.dangerous_decode_unverified(claims_token)
-            if complete:
-                jws["payload"] = payload
-                return jws
-            return payload
-        if verify_signature:
-            _require_algorithms(algorithms, key)
-            allowed = _allowed(algorithms, key)
-            validator = self._validator(merged, allowed, audience, issuer, subject, leeway)
-            verifier = _keys.verifying_key(
-                key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+        if not verify_signature or detached_payload is not None or self._jws._python_algs():
+            # Through the algorithm objects (a user's own algorithm, an RFC 7797 payload) or
+            # unverified: the claims by PyJWT's rules, as PyJWT checks them.
+            return self._pyjwt_rules(
+                token, key, algorithms, merged, detached_payload, audience, issuer, subject,
+                leeway, complete,
             )
-            if options is None:
-                self._plan(key, algorithms, audience, issuer, subject, leeway, allowed, validator, verifier)
-            decoded: Any = (
-                validator.decode_complete(token, verifier)
-                if complete
-                else validator.decode(token, verifier)
-            )
-        else:
-            # As PyJWT, the header is read even unverified: a malformed one is a DecodeError.
-            unverified_header(token)
-            checks = (
-                merged["require"]
-                or any(merged[name] for name in _CLAIM_CHECKS)  # type: ignore[literal-required]
-                or audience is not None
-                or issuer is not None
-                or subject is not None
-            )
-            if checks:
-                validator = self._validator(merged, [], audience, issuer, subject, leeway)
-                payload = validator.dangerous_decode_unverified(token)
-            else:
-                payload = unverified_claims(token)
-            decoded = (
-                _jws_global_obj._decode_complete(token, key, algorithms, {"verify_signature": False}, None)
-                if complete
-                else payload
-            )
-            if complete:
-                decoded["payload"] = payload
+        _require_algorithms(algorithms, key)
+        allowed = self._jws._allowed(algorithms, key)
+        validator = self._validator(merged, allowed, audience, issuer, subject, leeway)
+        verifier = _keys.verifying_key(
+            key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+        )
+        if options is None:
+            self._plan(key, algorithms, audience, issuer, subject, leeway, allowed, validator, verifier)
+        decoded: Any = (
+            validator.decode_complete(token, verifier)
+            if complete
+            else validator.decode(token, verifier)
+        )
         return decoded
+
+    def _pyjwt_rules(
+        self,
+        token: str,
+        key: Any,
+        algorithms: Optional[Sequence[str]],
+        merged: Any,
+        detached_payload: Optional[bytes],
+        audience: Any,
+        issuer: Any,
+        subject: Any,
+        leeway: Union[float, timedelta],
+        complete: bool,
+    ) -> Any:
+        """The signature (if checked) by the core through ``PyJWS``, the claims by PyJWT's
+        rules (``_claims``)."""
+        if isinstance(issuer, Container) and not isinstance(issuer, (str, Iterable)):
+            raise TypeError('Issuer param must be "str" or "Container[str]"')
+        jws = self._jws._decode_complete(token, key, algorithms, merged, detached_payload)
+        claims = _claims.parse(jws["payload"])
+        _claims.check(claims, merged, audience, issuer, subject, leeway)
+        if complete:
+            jws["payload"] = claims
+            return jws
+        return claims
+
+    def _decode_by_pyjwt_rules(
+        self,
+        err: DecodeError,
+        jwt: Any,
+        key: Any,
+        algorithms: Optional[Sequence[str]],
+        options: Optional[Options],
+        detached_payload: Optional[bytes],
+        audience: Any,
+        issuer: Any,
+        subject: Any,
+        leeway: Union[float, timedelta],
+        complete: bool,
+    ) -> Any:
+        """After the core refused a token's claims (`err`): PyJWT's verdict on them, which
+        reads a claim only where PyJWT does. Anything else the core refused stands."""
+        text = str(err)
+        if not text.startswith(_CLAIMS_REFUSED) or not any(
+            words in text for words in _CLAIM_TYPE_WORDS
+        ) or "duplicate" in text:
+            raise err
+        return self._pyjwt_rules(
+            _as_text(jwt), key, algorithms, self._merge_options(options), detached_payload,
+            audience, issuer, subject, leeway, complete,
+        )
+
+    # PyJWT's private validators, for code that calls them.
+    def _validate_claims(
+        self,
+        payload: dict[str, Any],
+        options: Any,
+        audience: Any = None,
+        issuer: Any = None,
+        subject: Optional[str] = None,
+        leeway: Union[float, timedelta] = 0,
+    ) -> None:
+        _claims.check(payload, options, audience, issuer, subject, leeway)
+
+    def _validate_iss(self, payload: dict[str, Any], issuer: Any) -> None:
+        _claims.check_iss(payload, issuer)
+
+    def _validate_aud(self, payload: dict[str, Any], audience: Any, *, strict: bool = False) -> None:
+        _claims.check_aud(payload, audience, strict)
 
     def _plan(
         self,
@@ -352,18 +408,28 @@ class PyJWT:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Verifies `jwt` with `key` (the signature, then the claims) and returns its claims."""
-        if options is None and verify is None and detached_payload is None and not kwargs:
-            plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
-            if plan is not None:
-                return cast("dict[str, Any]", plan[0].decode(jwt, plan[1]))
-        _warn_unsupported_kwargs("decode", kwargs)
-        return cast(
-            "dict[str, Any]",
-            self._decode_complete(
-                jwt, key, algorithms, options, verify, detached_payload,
-                audience, issuer, subject, leeway, complete=False,
-            ),
-        )
+        try:
+            if options is None and verify is None and detached_payload is None and not kwargs:
+                plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
+                if plan is not None:
+                    return cast("dict[str, Any]", plan[0].decode(jwt, plan[1]))
+            _warn_unsupported_kwargs("decode", kwargs)
+            kwargs = {}
+            return cast(
+                "dict[str, Any]",
+                self._decode_complete(
+                    jwt, key, algorithms, options, verify, detached_payload,
+                    audience, issuer, subject, leeway, complete=False,
+                ),
+            )
+        except DecodeError as err:
+            return cast(
+                "dict[str, Any]",
+                self._decode_by_pyjwt_rules(
+                    err, jwt, key, algorithms, options, detached_payload,
+                    audience, issuer, subject, leeway, False,
+                ),
+            )
 
 
 _jwt_global_obj = PyJWT()

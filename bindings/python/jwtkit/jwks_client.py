@@ -219,7 +219,10 @@ class _Fetch:
         chunks: list[bytes] = []
         size = 0
         while True:
-            chunk = response.read(min(_CHUNK, limit + 1 - size))
+            wanted = min(_CHUNK, limit + 1 - size)
+            chunk = response.read(wanted)
+            if isinstance(chunk, str):  # a stand-in response (tests) may hand back text
+                chunk = chunk.encode("utf-8")
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)
@@ -228,6 +231,9 @@ class _Fetch:
                     f"The JWKS response is longer than {limit} bytes; at most {limit} are accepted"
                 )
             chunks.append(chunk)
+            # A buffered HTTP response reads short only at the end of the body.
+            if len(chunk) < wanted:
+                return b"".join(chunks)
 
 
 class PyJWKClient:
