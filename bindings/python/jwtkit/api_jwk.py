@@ -51,6 +51,26 @@ def _describe(value: Any) -> str:
         return f"<{type(value).__name__} object>"
 
 
+def _short_oct(jwk: dict[str, Any], algorithm: str, err: InvalidKeyError) -> Key:
+    """An ``oct`` JWK whose secret is shorter than the hash: PyJWT's policy for short
+    secrets (warn with ``InsecureKeyLengthWarning`` where the key is used; refused with
+    ``enforce_minimum_key_length``), as for a secret passed as text. `err` stands for any
+    other refusal."""
+    if jwk.get("kty") != "oct" or "at least" not in str(err):
+        raise err
+    ops = jwk.get("key_ops")
+    if jwk.get("use") not in (None, "sig") or (ops is not None and not isinstance(ops, list)):
+        raise err
+    secret = base64url_decode(jwk.get("k", ""))
+    kid = jwk.get("kid")
+    try:
+        return Key.dangerous_from_short_secret(
+            secret, kid=kid if isinstance(kid, str) else None, algorithm=algorithm
+        )
+    except InvalidKeyError:
+        raise err from None
+
+
 def _public_form(key: Key, jwk: dict[str, Any]) -> Any:
     """`key` as the object PyJWT's ``PyJWK.key`` is; the ``cryptography`` object is tied to
     `key` in the identity cache, so using it costs no second parse."""
@@ -115,7 +135,10 @@ class PyJWK:
             # RFC 7518 §6.3.2: a producer may leave out the CRT parameters; recover them.
             jwk_data = complete_rsa_private_jwk(jwk_data)
         #: The key as the Rust core holds it: what every token operation uses.
-        self._native_key: Key = Key.from_jwk(jwk_data, algorithm=algorithm)
+        try:
+            self._native_key: Key = Key.from_jwk(jwk_data, algorithm=algorithm)
+        except InvalidKeyError as err:
+            self._native_key = _short_oct(jwk_data, algorithm, err)
         self._key: Any = None
         self._algorithm_obj: Any = None
 

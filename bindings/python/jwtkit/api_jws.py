@@ -364,10 +364,10 @@ class PyJWS:
             return self._decode_python(token, key, algorithms, merged, detached_payload)
         if verify:
             allowed = self._allowed(algorithms, key)
-            verifier = _keys.verifying_key(
-                key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
-            )
             try:
+                verifier = _keys.verifying_key(
+                    key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+                )
                 header, payload, signature = jws_verify(
                     token, verifier, allowed, DEFAULT_MAX_TOKEN_LEN
                 )
@@ -386,9 +386,40 @@ class PyJWS:
         """The allow-list for the core: the caller's names this object runs in Rust."""
         return [alg for alg in _allowed(algorithms, key) if alg in self._algorithms]
 
+    @staticmethod
+    def _decode_base64url_segment(segment: bytes, name: str) -> bytes:
+        """One token segment, decoded as the core decodes it: base64url without padding and
+        with canonical trailing bits, or ``DecodeError("Invalid <name> padding")``."""
+        try:
+            text = segment.decode("ascii")
+            decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (UnicodeDecodeError, ValueError):
+            raise DecodeError(f"Invalid {name} padding") from None
+        if "=" in text or _b64encode(decoded) != text:
+            raise DecodeError(f"Invalid {name} padding")
+        return decoded
+
     def _explain(self, token: str, algorithms: Optional[Sequence[str]]) -> None:
-        """After the core refused `token`: PyJWT's verdict where it differs (an RFC 7797 token,
-        a ``crit`` PyJWT refuses, an allowed alg this object has no algorithm for)."""
+        """After the core refused `token`: PyJWT's verdict and words where they differ (a
+        segment's encoding, a header that is no JSON object, an RFC 7797 token, a ``crit``
+        PyJWT refuses, an allowed alg this object has no algorithm for). The core's refusal
+        stands whenever nothing here finds a reason."""
+        try:
+            token.encode("utf-8")
+        except UnicodeEncodeError:
+            return
+        parts = token.split(".")
+        if len(parts) == 3:
+            raw_header = self._decode_base64url_segment(parts[0].encode(), "header")
+            try:
+                parsed = json.loads(raw_header)
+            except (ValueError, RecursionError) as err:
+                raise DecodeError(f"Invalid header string: {err}") from None
+            if not isinstance(parsed, dict):
+                raise DecodeError("Invalid header string: must be a json object")
+            if parsed.get("b64", True) is not False:
+                self._decode_base64url_segment(parts[1].encode(), "payload")
+            self._decode_base64url_segment(parts[2].encode(), "crypto")
         try:
             header = unverified_header(token)
         except InvalidTokenError:

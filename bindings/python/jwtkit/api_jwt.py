@@ -301,6 +301,12 @@ class PyJWT:
         if not text.startswith(_CLAIMS_REFUSED) or not any(
             words in text for words in _CLAIM_TYPE_WORDS
         ) or "duplicate" in text:
+            if isinstance(jwt, (str, bytes)):
+                try:
+                    token = _as_text(jwt)
+                except DecodeError:
+                    raise err from None
+                self._jws._explain(token, algorithms)
             raise err
         return self._pyjwt_rules(
             _as_text(jwt), key, algorithms, self._merge_options(options), detached_payload,
