@@ -22,6 +22,7 @@ from .algorithms import Algorithm, get_default_algorithms, has_crypto, requires_
 from .exceptions import (
     DecodeError,
     InvalidAlgorithmError,
+    InvalidAlgorithmForKeyError,
     InvalidKeyError,
     InvalidSignatureError,
     InvalidTokenError,
@@ -222,13 +223,22 @@ class PyJWS:
             del header["b64"]
         if isinstance(key, Key) and key.key_id is not None and "kid" not in header:
             header["kid"] = key.key_id
-        if is_payload_detached or not self._native(alg):
+        if is_payload_detached or "crit" in header or not self._native(alg):
+            # Through the algorithm object (its signature still made by the core's key): a
+            # user's own algorithm, an RFC 7797 payload, or `crit` extensions, which the
+            # core's JWS layer does not sign (PyJWT does; a reader that does not know them
+            # must refuse the token).
             return self._encode_python(header, payload, key, alg, json_encoder, sort_headers, is_payload_detached)
         signer = _keys.signing_key(
             key, alg, bool(self.options.get("enforce_minimum_key_length", False))
         )
         json_header = _dumps(header, cls=json_encoder, sort_keys=sort_headers).encode()
-        return sign(json_header, payload, signer)
+        try:
+            return sign(json_header, payload, signer)
+        except InvalidAlgorithmError:
+            if not signer.accepts(alg):
+                raise InvalidAlgorithmForKeyError(f"The key cannot sign {alg} tokens") from None
+            raise
 
     def _encode_python(
         self,
@@ -372,7 +382,7 @@ class PyJWS:
                     token, verifier, allowed, DEFAULT_MAX_TOKEN_LEN
                 )
             except InvalidTokenError:
-                self._explain(token, algorithms)
+                self._explain(token, algorithms, key)
                 raise
         else:
             # Every segment decoded by the core, as strictly as on the verify path.
@@ -399,31 +409,31 @@ class PyJWS:
             raise DecodeError(f"Invalid {name} padding")
         return decoded
 
-    def _explain(self, token: str, algorithms: Optional[Sequence[str]]) -> None:
+    def _explain(self, token: str, algorithms: Optional[Sequence[str]], key: Any = None) -> None:
         """After the core refused `token`: PyJWT's verdict and words where they differ (a
         segment's encoding, a header that is no JSON object, an RFC 7797 token, a ``crit``
-        PyJWT refuses, an allowed alg this object has no algorithm for). The core's refusal
-        stands whenever nothing here finds a reason."""
+        PyJWT refuses, an allowed alg this object has no algorithm for, a key that cannot
+        serve the token's alg). The core's refusal stands whenever nothing here finds a
+        reason."""
+        from .api_jwk import PyJWK
+
         try:
             token.encode("utf-8")
         except UnicodeEncodeError:
             return
         parts = token.split(".")
-        if len(parts) == 3:
-            raw_header = self._decode_base64url_segment(parts[0].encode(), "header")
-            try:
-                parsed = json.loads(raw_header)
-            except (ValueError, RecursionError) as err:
-                raise DecodeError(f"Invalid header string: {err}") from None
-            if not isinstance(parsed, dict):
-                raise DecodeError("Invalid header string: must be a json object")
-            if parsed.get("b64", True) is not False:
-                self._decode_base64url_segment(parts[1].encode(), "payload")
-            self._decode_base64url_segment(parts[2].encode(), "crypto")
-        try:
-            header = unverified_header(token)
-        except InvalidTokenError:
+        if len(parts) != 3:
             return
+        raw_header = self._decode_base64url_segment(parts[0].encode(), "header")
+        try:
+            header = json.loads(raw_header)
+        except (ValueError, RecursionError) as err:
+            raise DecodeError(f"Invalid header string: {err}") from None
+        if not isinstance(header, dict):
+            raise DecodeError("Invalid header string: must be a json object")
+        if header.get("b64", True) is not False:
+            self._decode_base64url_segment(parts[1].encode(), "payload")
+        self._decode_base64url_segment(parts[2].encode(), "crypto")
         self._validate_headers(header)
         if header.get("b64", True) is False:
             crit = header.get("crit") or []
@@ -440,6 +450,25 @@ class PyJWS:
             raise InvalidAlgorithmError("Algorithm not specified")
         if algorithms is not None and alg in algorithms and alg not in self._algorithms:
             raise InvalidAlgorithmError("Algorithm not supported")
+        if isinstance(key, PyJWK) and alg != key.algorithm_name and (
+            algorithms is None or alg in algorithms
+        ):
+            raise InvalidAlgorithmError(
+                f"Token algorithm {alg!r} does not match the key's algorithm "
+                f"{key.algorithm_name!r}"
+            )
+        if isinstance(key, PyJWK):
+            key = key._native_key
+        elif _keys._is_cryptography_key(key):
+            key = _keys._crypto_keys.get(key)
+        if (
+            isinstance(key, Key)
+            and isinstance(alg, str)
+            and alg in _KNOWN
+            and (algorithms is None or alg in algorithms)
+            and not key.accepts(alg)
+        ):
+            raise InvalidAlgorithmForKeyError(f"The key cannot verify {alg} tokens")
 
     def decode_complete(
         self,
@@ -467,7 +496,12 @@ class PyJWS:
 
     def get_unverified_header(self, jwt: Any) -> dict[str, Any]:
         """The header of `jwt`, unverified: for choosing a key, never for trusting."""
-        return unverified_header(_as_text(jwt))
+        token = _as_text(jwt)
+        try:
+            return unverified_header(token)
+        except InvalidTokenError:
+            self._explain(token, None)
+            raise
 
 
 _jws_global_obj = PyJWS()

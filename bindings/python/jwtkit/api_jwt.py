@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
 from . import _claims, _keys
-from .exceptions import DecodeError
+from .exceptions import DecodeError, InvalidTokenError
 from ._native import Validator, unverified_claims, unverified_header
 from .api_jws import (
     _ALGORITHM_UNSET,
@@ -70,6 +70,14 @@ def _plan_key(
             return None
         issuer = tuple(issuer)
     return (key, tuple(algorithms), audience, issuer, subject, leeway)
+
+
+def _plain_audience(audience: Any) -> bool:
+    """Whether the core can take `audience` as it is (None, a string, strings in a list or
+    tuple); any other iterable is read by PyJWT's rules."""
+    if audience is None or type(audience) is str:
+        return True
+    return type(audience) in _SEQUENCES and all(type(item) is str for item in audience)
 
 
 class PyJWT:
@@ -198,7 +206,7 @@ class PyJWT:
                     audience, issuer, subject, leeway,
                 ),
             )
-        except DecodeError as err:
+        except InvalidTokenError as err:
             return cast(
                 "dict[str, Any]",
                 self._decode_by_pyjwt_rules(
@@ -234,7 +242,13 @@ class PyJWT:
             )
         merged = self._merge_options(options)
         token = _as_text(jwt)
-        if not verify_signature or detached_payload is not None or self._jws._python_algs():
+        if (
+            not verify_signature
+            or detached_payload is not None
+            or self._jws._python_algs()
+            or not _plain_audience(audience)
+            or type(self)._decode_payload is not PyJWT._decode_payload
+        ):
             # Through the algorithm objects (a user's own algorithm, an RFC 7797 payload) or
             # unverified: the claims by PyJWT's rules, as PyJWT checks them.
             return self._pyjwt_rules(
@@ -274,7 +288,7 @@ class PyJWT:
         if isinstance(issuer, Container) and not isinstance(issuer, (str, Iterable)):
             raise TypeError('Issuer param must be "str" or "Container[str]"')
         jws = self._jws._decode_complete(token, key, algorithms, merged, detached_payload)
-        claims = _claims.parse(jws["payload"])
+        claims = self._decode_payload(jws)
         _claims.check(claims, merged, audience, issuer, subject, leeway)
         if complete:
             jws["payload"] = claims
@@ -283,7 +297,7 @@ class PyJWT:
 
     def _decode_by_pyjwt_rules(
         self,
-        err: DecodeError,
+        err: InvalidTokenError,
         jwt: Any,
         key: Any,
         algorithms: Optional[Sequence[str]],
@@ -298,7 +312,7 @@ class PyJWT:
         """After the core refused a token's claims (`err`): PyJWT's verdict on them, which
         reads a claim only where PyJWT does. Anything else the core refused stands."""
         text = str(err)
-        if not text.startswith(_CLAIMS_REFUSED) or not any(
+        if not isinstance(err, DecodeError) or not text.startswith(_CLAIMS_REFUSED) or not any(
             words in text for words in _CLAIM_TYPE_WORDS
         ) or "duplicate" in text:
             if isinstance(jwt, (str, bytes)):
@@ -306,12 +320,22 @@ class PyJWT:
                     token = _as_text(jwt)
                 except DecodeError:
                     raise err from None
-                self._jws._explain(token, algorithms)
+                self._jws._explain(token, algorithms, key)
+                if isinstance(err, DecodeError) and text.startswith(_CLAIMS_REFUSED + ": "):
+                    # The JSON text itself, refused: PyJWT's words around the core's.
+                    raise DecodeError(
+                        f"Invalid payload string: {text[len(_CLAIMS_REFUSED) + 2:]}"
+                    ) from None
             raise err
         return self._pyjwt_rules(
             _as_text(jwt), key, algorithms, self._merge_options(options), detached_payload,
             audience, issuer, subject, leeway, complete,
         )
+
+    def _decode_payload(self, decoded: dict[str, Any]) -> Any:
+        """The claims of a verified JWS (``decoded["payload"]`` is bytes). PyJWT's hook: a
+        subclass that overrides it (a compressed payload, say) is honoured."""
+        return _claims.parse(decoded["payload"])
 
     # PyJWT's private validators, for code that calls them.
     def _validate_claims(
@@ -428,7 +452,7 @@ class PyJWT:
                     audience, issuer, subject, leeway, complete=False,
                 ),
             )
-        except DecodeError as err:
+        except InvalidTokenError as err:
             return cast(
                 "dict[str, Any]",
                 self._decode_by_pyjwt_rules(

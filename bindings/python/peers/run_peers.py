@@ -32,7 +32,7 @@ SUITES: dict[str, tuple[str, str, str | None, list[str], dict[str, str]]] = {
         "djangorestframework-simplejwt==5.5.1",
         "djangorestframework_simplejwt-5.5.1",
         None,
-        ["tests", "-p", "pytest_django", "--ds", "tests.settings"],
+        ["tests"],
         {},
     ),
     "flask-jwt-extended": (
