@@ -498,10 +498,13 @@ class PyJWS:
         """The header of `jwt`, unverified: for choosing a key, never for trusting."""
         token = _as_text(jwt)
         try:
-            return unverified_header(token)
+            header = unverified_header(token)
         except InvalidTokenError:
             self._explain(token, None)
             raise
+        if "crit" in header:
+            self._validate_headers(header)
+        return header
 
 
 _jws_global_obj = PyJWS()

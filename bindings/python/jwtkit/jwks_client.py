@@ -236,6 +236,11 @@ class _Fetch:
                 return b"".join(chunks)
 
 
+class _NoSigningKeysError(PyJWKClientError, PyJWKSetError):
+    """The fetched set holds no key usable for signatures: PyJWT's ``PyJWKClientError``, and
+    the ``PyJWKSetError`` jwtkit raised for it before."""
+
+
 class PyJWKClient:
     """Fetches and caches a JWK Set from `uri` (http or https only, redirects not followed)."""
 
@@ -327,7 +332,12 @@ class PyJWKClient:
         try:
             KeySet.from_published_jwks(jwk_set)
         except PyJWTError as err:
-            raise PyJWKSetError(_set_refusal(str(err))) from None
+            reason = str(err)
+            if "no key usable" in reason:
+                raise _NoSigningKeysError(
+                    f"The JWKS endpoint did not contain any signing keys: {reason}"
+                ) from None
+            raise PyJWKSetError(_set_refusal(reason)) from None
         if self.jwk_set_cache is not None:
             self.jwk_set_cache.put(jwk_set)
         self._last_successful_fetch = time.monotonic()
@@ -376,7 +386,11 @@ class PyJWKClient:
             signing_keys = self._signing_keys(jwk_set)
             if not self._matches(signing_keys, kid):
                 last = max(
-                    (t for t in (self._last_successful_fetch, self._last_refetch_attempt) if t),
+                    (
+                        t
+                        for t in (self._last_successful_fetch, self._last_refetch_attempt)
+                        if t is not None
+                    ),
                     default=None,
                 )
                 cooling_down = (
