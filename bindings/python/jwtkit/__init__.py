@@ -49,7 +49,20 @@ from .exceptions import (
     PyJWTError,
 )
 from .jwks_client import PyJWKClient
-from . import algorithms, api_jwk, api_jws, api_jwt, exceptions, help, jwk_set_cache, jwks_client, types, utils, warnings
+# Every module PyJWT 2 has, loaded, so that install_as_jwt() can make each one jwt.<name>.
+from . import (  # noqa: F401
+    algorithms,
+    api_jwk,
+    api_jws,
+    api_jwt,
+    exceptions,
+    help,
+    jwk_set_cache,
+    jwks_client,
+    types,
+    utils,
+    warnings,
+)
 from .warnings import InsecureKeyLengthWarning, RemovedInPyjwt3Warning
 
 #: The modules PyJWT 2 has, each of which ``install_as_jwt`` makes ``jwt.<name>``.

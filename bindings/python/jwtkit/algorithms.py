@@ -14,7 +14,6 @@ never accepts unsecured tokens, and no algorithm may be registered under that na
 from __future__ import annotations
 
 import hashlib
-import hmac as _hmac
 import json
 import math
 import re

@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
 from . import _claims, _keys
 from .exceptions import DecodeError, InvalidTokenError
-from ._native import Validator, unverified_claims, unverified_header
+from ._native import Validator
 from .api_jws import (
     _ALGORITHM_UNSET,
     PyJWS,
-    _allowed,
     _as_text,
-    _b64encode,
     _dumps,
     _jws_global_obj,
     _require_algorithms,
