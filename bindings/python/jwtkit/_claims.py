@@ -79,6 +79,12 @@ def check(
     """PyJWT's claim validation of `claims` under `options` (PyJWT's option dict)."""
     if isinstance(leeway, timedelta):
         leeway = leeway.total_seconds()
+    # The core's rule on every path: whole seconds, never negative.
+    if isinstance(leeway, bool) or not isinstance(leeway, (int, float)) or not (
+        math.isfinite(leeway) and leeway >= 0
+    ):
+        raise ValueError("leeway must be a finite number of seconds >= 0")
+    leeway = int(leeway)
     if audience is not None and not isinstance(audience, (str, Iterable)):
         raise TypeError("audience must be a string, iterable or None")
     for name in options.get("require") or ():
