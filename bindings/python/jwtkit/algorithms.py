@@ -396,6 +396,7 @@ class _AsymmetricAlgorithm(Algorithm):
 
     _family: ClassVar[str] = ""
     _prefix: ClassVar[str] = ""
+    hash_alg: Any
 
     def _rust_name(self) -> str:
         return f"{self._prefix}{_hash_bits(self.hash_alg)}"
@@ -698,14 +699,16 @@ class OKPAlgorithm(_AsymmetricAlgorithm):
                 raise InvalidKeyError("Not a public or private key")
             obj = key.to_private_jwk() if key.is_private else key.to_public_jwk()
             return _finish_jwk(obj, as_dict)
-        raw = serialization.Encoding.Raw if has_crypto else None
-        if has_crypto and isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
+        if not has_crypto:
+            raise InvalidKeyError("Not a public or private key")
+        raw = serialization.Encoding.Raw
+        if isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
             x = key.public_bytes(encoding=raw, format=serialization.PublicFormat.Raw)
             crv = "Ed25519" if isinstance(key, ed25519.Ed25519PublicKey) else "Ed448"
             return _finish_jwk(
                 {"x": base64url_encode(x).decode(), "kty": "OKP", "crv": crv}, as_dict
             )
-        if has_crypto and isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+        if isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
             d = key.private_bytes(
                 encoding=raw,
                 format=serialization.PrivateFormat.Raw,
