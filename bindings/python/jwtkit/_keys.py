@@ -165,6 +165,9 @@ def _refuse(key: Any) -> TypeError:
 
 def signing_key(key: Any, algorithm: str, enforce: bool) -> Key:
     """The key to sign with `algorithm`."""
+    kind = type(key)
+    if kind is bytes or kind is str:  # the common case first: a secret or PEM text
+        return _text_or_secret(key if kind is bytes else key.encode("utf-8"), algorithm, enforce)
     from .api_jwk import PyJWK
 
     if isinstance(key, Key):

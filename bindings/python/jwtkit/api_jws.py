@@ -13,6 +13,8 @@ from ._native import (
     ALGORITHMS,
     DEFAULT_MAX_TOKEN_LEN,
     Key,
+    dumps_compact,
+    encode_jwt,
     jws_unverified,
     jws_verify,
     sign,
@@ -59,12 +61,21 @@ def _as_text(jwt: Any) -> str:
     return jwt
 
 
-def _dumps(obj: Any, **kwargs: Any) -> str:
+def _dumps(
+    obj: Any, cls: Optional[type[json.JSONEncoder]] = None, sort_keys: bool = False
+) -> str:
     """Compact JSON as ``json.dumps`` makes it, but strict: NaN and infinities (which no JSON
     parser reads back, jwtkit's included) and nesting beyond Python's recursion limit are
-    refused with ValueError."""
+    refused with ValueError. Plain built-in values are written by the native module, byte for
+    byte as ``json.dumps`` would (it builds a new encoder on every call with these settings:
+    the largest cost of ``encode``); anything else, or a caller's encoder class, by
+    ``json.dumps``."""
+    if cls is None:
+        text = dumps_compact(obj, sort_keys)
+        if text is not None:
+            return text
     try:
-        return json.dumps(obj, separators=(",", ":"), allow_nan=False, **kwargs)
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False, cls=cls, sort_keys=sort_keys)
     except RecursionError:
         raise ValueError("The value is nested too deeply to be serialized as JSON") from None
 
@@ -139,6 +150,7 @@ class PyJWS:
             )
         self._algorithms[alg_id] = alg_obj
         self._valid_algs.add(alg_id)
+        self.__dict__.pop("_native_cache", None)
 
     def unregister_algorithm(self, alg_id: str) -> None:
         """Removes `alg_id`: this object neither signs nor verifies with it any more."""
@@ -148,6 +160,7 @@ class PyJWS:
             )
         del self._algorithms[alg_id]
         self._valid_algs.discard(alg_id)
+        self.__dict__.pop("_native_cache", None)
 
     def get_algorithms(self) -> list[str]:
         return list(self._valid_algs)
@@ -165,20 +178,33 @@ class PyJWS:
 
     def _native(self, alg: Any) -> bool:
         """Whether `alg` is registered here and runs in the Rust core."""
-        obj = self._algorithms.get(alg) if isinstance(alg, str) else None
-        return obj is not None and obj._jose_name() == alg
+        return alg in self._native_algs()
+
+    def _native_algs(self) -> frozenset[str]:
+        """The names registered here that run in the Rust core, kept until the registered
+        algorithms change (``register_algorithm``/``unregister_algorithm``, or another
+        dict or size of ``_algorithms``)."""
+        algorithms = self._algorithms
+        cached = self.__dict__.get("_native_cache")
+        if cached is not None and cached[0] is algorithms and cached[1] == len(algorithms):
+            names: frozenset[str] = cached[2]
+            return names
+        names = frozenset(name for name, obj in algorithms.items() if obj._jose_name() == name)
+        self.__dict__["_native_cache"] = (algorithms, len(algorithms), names)
+        return names
 
     def _python_algs(self) -> bool:
         """Whether any algorithm registered here runs in Python."""
-        return any(obj._jose_name() != name for name, obj in self._algorithms.items())
+        return len(self._native_algs()) != len(self._algorithms)
 
     def _signing_alg(self, key: Any, algorithm: Optional[str], headers: Optional[dict[str, Any]]) -> str:
-        from .api_jwk import PyJWK
+        if algorithm is _ALGORITHM_UNSET or algorithm is None:
+            from .api_jwk import PyJWK
 
-        if algorithm is _ALGORITHM_UNSET:
-            alg = key.algorithm_name if isinstance(key, PyJWK) else "HS256"
-        elif algorithm is None:
-            alg = key.algorithm_name if isinstance(key, PyJWK) else "none"
+            if isinstance(key, PyJWK):
+                alg = key.algorithm_name
+            else:
+                alg = "HS256" if algorithm is _ALGORITHM_UNSET else "none"
         else:
             alg = algorithm
         if headers and headers.get("alg"):
@@ -200,7 +226,25 @@ class PyJWS:
         """Signs `payload` bytes. `is_payload_detached`, or ``b64: False`` in `headers`,
         makes an RFC 7797 token: the payload unencoded in the signature and left out of the
         token (``b64: false``, listed in ``crit``)."""
-        if headers and not isinstance(headers, Mapping):
+        return self._encode(
+            payload, None, key, algorithm, headers, json_encoder, is_payload_detached, sort_headers
+        )
+
+    def _encode(
+        self,
+        payload: Optional[bytes],
+        claims: Any,
+        key: Any,
+        algorithm: Optional[str],
+        headers: Optional[dict[str, Any]],
+        json_encoder: Optional[type[json.JSONEncoder]],
+        is_payload_detached: bool,
+        sort_headers: bool,
+    ) -> str:
+        """``encode`` of `payload` bytes, or of `claims` (a JWT's claims, written here as JSON:
+        in the core with the header and the signature, in one call, when they are plain
+        values)."""
+        if headers and type(headers) is not dict and not isinstance(headers, Mapping):
             raise TypeError("headers must be a dict")
         alg = self._signing_alg(key, algorithm, headers)
         if headers and headers.get("b64") is False:
@@ -221,19 +265,27 @@ class PyJWS:
                 header["crit"] = [*crit, "b64"]
         elif "b64" in header:
             del header["b64"]
-        if isinstance(key, Key) and key.key_id is not None and "kid" not in header:
+        if type(key) is Key and key.key_id is not None and "kid" not in header:
             header["kid"] = key.key_id
-        if is_payload_detached or "crit" in header or not self._native(alg):
+        if is_payload_detached or "crit" in header or alg not in self._native_algs():
             # Through the algorithm object (its signature still made by the core's key): a
             # user's own algorithm, an RFC 7797 payload, or `crit` extensions, which the
             # core's JWS layer does not sign (PyJWT does; a reader that does not know them
             # must refuse the token).
+            if payload is None:
+                payload = _dumps(claims, cls=json_encoder).encode("utf-8")
             return self._encode_python(header, payload, key, alg, json_encoder, sort_headers, is_payload_detached)
         signer = _keys.signing_key(
             key, alg, bool(self.options.get("enforce_minimum_key_length", False))
         )
-        json_header = _dumps(header, cls=json_encoder, sort_keys=sort_headers).encode()
         try:
+            if payload is None:
+                if json_encoder is None:
+                    token = encode_jwt(header, sort_headers, claims, signer)
+                    if token is not None:
+                        return token
+                payload = _dumps(claims, cls=json_encoder).encode("utf-8")
+            json_header = _dumps(header, cls=json_encoder, sort_keys=sort_headers).encode()
             return sign(json_header, payload, signer)
         except InvalidAlgorithmError:
             if not signer.accepts(alg):

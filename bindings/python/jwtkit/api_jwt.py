@@ -35,6 +35,7 @@ _CLAIM_CHECKS = ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify
 
 #: How many decode plans (see ``PyJWT._planned``) an instance keeps before starting afresh.
 _PLAN_LIMIT = 128
+_TIME_CLAIMS = ("exp", "iat", "nbf")
 #: How the core's refusals of a token's claims begin (those are judged again by PyJWT's rules).
 _CLAIMS_REFUSED = "malformed token: claims"
 #: The words of a refusal of a claim's type or of a payload that is no object (a question
@@ -133,14 +134,23 @@ class PyJWT:
             raise TypeError(
                 "Expecting a dict object, as JWT only supports JSON objects as payloads."
             )
-        payload = payload.copy()
-        for time_claim in ("exp", "iat", "nbf"):
-            if isinstance(payload.get(time_claim), datetime):
-                payload[time_claim] = timegm(payload[time_claim].utctimetuple())
+        copied = False
+        for time_claim in _TIME_CLAIMS:
+            value = payload.get(time_claim)
+            if value is not None and isinstance(value, datetime):
+                if not copied:  # the caller's dict stays as it was
+                    payload, copied = payload.copy(), True
+                payload[time_claim] = timegm(value.utctimetuple())
         if "iss" in payload and not isinstance(payload["iss"], str):
             raise TypeError("Issuer (iss) must be a string.")
+        jws = self._jws
+        if type(jws).encode is PyJWS.encode:
+            # The claims go to the core as they are: JSON, header and signature in one call.
+            return jws._encode(
+                None, payload, key, algorithm, headers, json_encoder, False, sort_headers
+            )
         json_payload = _dumps(payload, cls=json_encoder).encode("utf-8")
-        return self._jws.encode(
+        return jws.encode(
             json_payload, key, algorithm, headers, json_encoder, sort_headers=sort_headers
         )
 

@@ -329,3 +329,83 @@ def test_big_rsa_round_trip_through_keys_of_every_form(rsa_key: Any) -> None:
     assert isinstance(jwtkit.get_algorithm_by_name("RS256").from_jwk(
         jwtkit.get_algorithm_by_name("RS256").to_jwk(rsa_key)
     ), rsa.RSAPrivateKey)
+
+
+# ---------------------------------------------------------------------------------------
+# encode: the JSON written by the core, byte for byte json.dumps's
+
+
+def _values(seed: int) -> list[Any]:
+    import random
+
+    rng = random.Random(seed)
+    texts = ["", "ada", 'q"uote', "back\\slash", "tab\tnew\nline\r", "\x00\x1f\x7f", "é", "€",
+             "𝄞 clef", "日本", "\u2028", "/slash"]
+    numbers: list[Any] = [0, -1, 2**31, 2**63 - 1, -(2**63), 2**64, 10**30, -(10**40), 0.1,
+                          1e16, 1.5e-7, -0.0, 123456789.125, 1e300, True, False, None]
+
+    def value(depth: int) -> Any:
+        kind = rng.randrange(6 if depth < 4 else 2)
+        if kind == 0:
+            return rng.choice(texts)
+        if kind == 1:
+            return rng.choice(numbers)
+        if kind == 2:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        if kind == 3:
+            return tuple(value(depth + 1) for _ in range(rng.randrange(3)))
+        return {rng.choice(texts) + str(i): value(depth + 1) for i in range(rng.randrange(5))}
+
+    return [value(0) for _ in range(200)]
+
+
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_native_json_is_json_dumps_byte_for_byte(sort_keys: bool) -> None:
+    for obj in _values(7):
+        expected = json.dumps(obj, separators=(",", ":"), allow_nan=False, sort_keys=sort_keys)
+        assert jwtkit._native.dumps_compact(obj, sort_keys) == expected
+
+
+def _nested(depth: int) -> Any:
+    obj: Any = []
+    for _ in range(depth):
+        obj = [obj]
+    return obj
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {1: "int key"},
+        {"a": float("nan")},
+        {"a": float("inf")},
+        {"a": "\ud800"},
+        {"a": {1, 2}},
+        {"a": __import__("decimal").Decimal("1.5")},
+        __import__("collections").OrderedDict(a=1),
+        _nested(70),
+    ],
+)
+def test_native_json_leaves_the_rest_to_json_dumps(obj: Any) -> None:
+    assert jwtkit._native.dumps_compact(obj) is None
+
+
+def test_encode_makes_pyjwts_very_tokens() -> None:
+    for claims in _values(11):
+        claims = {"v": claims, "sub": "ada"}
+        assert jwtkit.encode(claims, SECRET, algorithm="HS256", headers={"kid": "k1"}) == (
+            pyjwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": "k1"})
+        )
+    # Values json.dumps must write: the same tokens, or the same refusal.
+    from decimal import Decimal
+
+    class Encoder(json.JSONEncoder):
+        def default(self, o: Any) -> Any:
+            return str(o) if isinstance(o, Decimal) else super().default(o)
+
+    odd = {"d": Decimal("1.5"), 3: "int key"}
+    assert jwtkit.encode(odd, SECRET, json_encoder=Encoder) == pyjwt.encode(odd, SECRET, json_encoder=Encoder)
+    with pytest.raises(TypeError):
+        jwtkit.encode({"d": Decimal("1.5")}, SECRET)
+    with pytest.raises(ValueError):
+        jwtkit.encode({"exp": float("nan")}, SECRET)
