@@ -11,6 +11,8 @@ __all__ = [
     "MIN_SECRET_LEN",
     "Validator",
     "__version__",
+    "dumps_compact",
+    "encode_jwt",
     "jws_unverified",
     "jws_verify",
     "parse_json_object",
