@@ -85,7 +85,7 @@ class PyJWT:
         if options is not None:
             self.options = self._merge_options(options)
         self._jws = PyJWS(options=self._get_sig_options())
-        self._plans: dict[Any, tuple[Validator, Any, Any, dict[str, Any]]] = {}
+        self._plans: dict[Any, tuple[Validator, Any, Any, dict[str, Any], Any]] = {}
 
     @staticmethod
     def _get_default_options() -> FullOptions:
@@ -392,7 +392,13 @@ class PyJWT:
             plans = self._plans
             if len(plans) >= _PLAN_LIMIT:
                 plans.clear()
-            plans[plan_key] = (validator, verifier, key, {**self.options, "require": require})
+            plans[plan_key] = (
+                validator,
+                verifier,
+                key,
+                {**self.options, "require": require},
+                self._jws._native_algs(),
+            )
         except TypeError:  # an unhashable subject or leeway, say
             return
 
@@ -404,7 +410,7 @@ class PyJWT:
         issuer: Any,
         subject: Any,
         leeway: Any,
-    ) -> Optional[tuple[Validator, Any, Any, dict[str, Any]]]:
+    ) -> Optional[tuple[Validator, Any, Any, dict[str, Any], Any]]:
         """The plan of an earlier call with this configuration, if the instance's options are
         still those it was made under: the Validator and verifying key that the full path
         would build again, so a repeated call goes straight to the core."""
@@ -427,7 +433,13 @@ class PyJWT:
             )
         except TypeError:
             return None
-        if plan is None or (not text and plan[2] is not key) or plan[3] != self.options:
+        if (
+            plan is None
+            or (not text and plan[2] is not key)
+            or plan[3] != self.options
+            # The algorithms registered on the PyJWS then (unregister_algorithm ends a plan).
+            or plan[4] is not self._jws._native_algs()
+        ):
             return None
         return plan
 

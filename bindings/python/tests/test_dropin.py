@@ -409,3 +409,21 @@ def test_encode_makes_pyjwts_very_tokens() -> None:
         jwtkit.encode({"d": Decimal("1.5")}, SECRET)
     with pytest.raises(ValueError):
         jwtkit.encode({"exp": float("nan")}, SECRET)
+
+
+def test_unregistering_ends_what_a_repeated_decode_kept() -> None:
+    jwt_obj = jwtkit.PyJWT()
+    jwt_obj._jws = jwtkit.PyJWS()
+    token = jwt_obj.encode({"a": 1}, SECRET, algorithm="HS256")
+    for _ in range(3):  # the repeated call takes the kept plan
+        assert jwt_obj.decode(token, SECRET, algorithms=["HS256"]) == {"a": 1}
+    jwt_obj._jws.unregister_algorithm("HS256")
+    with pytest.raises(jwtkit.InvalidAlgorithmError, match="Algorithm not supported"):
+        jwt_obj.decode(token, SECRET, algorithms=["HS256"])
+    jwt_obj._jws.register_algorithm("HS256", algorithms.HMACAlgorithm(algorithms.HMACAlgorithm.SHA256))
+    assert jwt_obj.decode(token, SECRET, algorithms=["HS256"]) == {"a": 1}
+    # A custom algorithm registered later is honoured by the same call.
+    jwt_obj._jws.register_algorithm("X-REV", Reversed())
+    custom = jwt_obj.encode({"b": 2}, "key", algorithm="X-REV")
+    assert jwt_obj.decode(custom, "key", algorithms=["HS256", "X-REV"]) == {"b": 2}
+    assert jwt_obj.decode(token, SECRET, algorithms=["HS256", "X-REV"]) == {"a": 1}
