@@ -253,7 +253,14 @@ class HMACAlgorithm(Algorithm):
             return None
         return f"HS{_hash_bits(self.hash_alg)}"
 
-    def prepare_key(self, key: Union[str, bytes]) -> bytes:
+    def prepare_key(self, key: Union[str, bytes]) -> Any:
+        if isinstance(key, Key):  # a secret the core has loaded already (a PyJWK's)
+            if key.family != "HMAC":
+                raise InvalidKeyError(
+                    f"Expected an HMAC secret, got: {key.family}. Invalid Key type for "
+                    f"{type(self).__name__}"
+                )
+            return key
         key_bytes = force_bytes(key)
         if not key_bytes:
             raise InvalidKeyError("HMAC key must not be empty.")
@@ -276,6 +283,8 @@ class HMACAlgorithm(Algorithm):
         return secret
 
     def check_key_length(self, key: bytes) -> Optional[str]:
+        if not isinstance(key, (bytes, str)):
+            return None  # a loaded Key: its length was judged when it was loaded
         minimum = _hash_bits(self.hash_alg) // 8
         if len(key) < minimum:
             return (

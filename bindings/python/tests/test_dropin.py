@@ -248,6 +248,11 @@ def test_unencoded_payloads_interoperate_with_pyjwt() -> None:
         jwtkit.PyJWS().decode(theirs, SECRET, algorithms=["HS256"], detached_payload=b"$.03")
     with pytest.raises(jwtkit.DecodeError, match="detached_payload"):
         jwtkit.PyJWS().decode(theirs, SECRET, algorithms=["HS256"])
+    # With a PyJWK of kty oct, whose secret the core holds.
+    jwk = jwtkit.PyJWK({"kty": "oct", "k": jwtkit.utils.base64url_encode(SECRET).decode(), "alg": "HS256"})
+    with_jwk = jwtkit.PyJWS().encode(b"$.02", jwk, headers={"b64": False})
+    assert with_jwk == ours
+    assert jwtkit.PyJWS().decode(theirs, jwk, detached_payload=b"$.02") == b"$.02"
 
 
 # ---------------------------------------------------------------------------------------
