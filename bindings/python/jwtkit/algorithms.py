@@ -426,7 +426,9 @@ class _AsymmetricAlgorithm(Algorithm):
             self.check_crypto_key_type(key)
 
     def prepare_key(self, key: Any) -> Any:
-        if isinstance(key, Key) or (has_crypto and self._crypto_key_types and isinstance(key, self._crypto_key_types)):
+        if isinstance(key, Key) or (
+            has_crypto and self._crypto_key_types and isinstance(key, self._crypto_key_types)
+        ):
             self._check_family(key)
             return key
         if not isinstance(key, (str, bytes)):
@@ -438,14 +440,13 @@ class _AsymmetricAlgorithm(Algorithm):
             raise TypeError("Expecting a PEM-formatted key.")
         try:
             loaded = _load_text_key(force_bytes(key))
-        except InvalidKeyError:
-            raise InvalidKeyError("Could not parse the provided public key.") from None
-        except (ValueError, TypeError) as err:
-            if has_crypto and isinstance(err, UnsupportedAlgorithm):
-                raise InvalidKeyError("Could not parse the provided public key.") from None
-            raise InvalidKeyError("Could not parse the provided public key.") from None
-        except Exception as err:  # cryptography's UnsupportedAlgorithm
-            if has_crypto and isinstance(err, UnsupportedAlgorithm):
+        except Exception as err:
+            # The core's refusal, or cryptography's (ValueError, TypeError,
+            # UnsupportedAlgorithm): PyJWT's words for text that is no key of any kind.
+            unparsable = isinstance(err, (InvalidKeyError, ValueError, TypeError)) or (
+                has_crypto and isinstance(err, UnsupportedAlgorithm)
+            )
+            if unparsable:
                 raise InvalidKeyError("Could not parse the provided public key.") from None
             raise
         self._check_family(loaded)
