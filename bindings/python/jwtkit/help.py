@@ -8,7 +8,11 @@ import sys
 
 from ._native import __version__
 
-__all__ = ["info", "main"]
+#: The PyJWT release whose API and test suite jwtkit follows: ``jwt.__version__`` once
+#: ``jwtkit.install_as_jwt()`` has run, for code that checks which PyJWT it has.
+PYJWT_API_VERSION = "2.15.1"
+
+__all__ = ["PYJWT_API_VERSION", "info", "main"]
 
 
 def _cryptography_version() -> str:
@@ -32,7 +36,7 @@ def _implementation_version() -> str:
 
 def info() -> dict[str, dict[str, str]]:
     """The platform, Python, ``cryptography`` and jwtkit versions, with PyJWT's keys (the
-    ``pyjwt`` entry is jwtkit's version, which stands in for it)."""
+    ``pyjwt`` entry is the PyJWT version whose API jwtkit follows)."""
     try:
         system = {"system": platform.system(), "release": platform.release()}
     except OSError:
@@ -44,7 +48,7 @@ def info() -> dict[str, dict[str, str]]:
             "version": _implementation_version(),
         },
         "cryptography": {"version": _cryptography_version()},
-        "pyjwt": {"version": __version__},
+        "pyjwt": {"version": PYJWT_API_VERSION},
         "jwtkit": {"version": __version__},
     }
 

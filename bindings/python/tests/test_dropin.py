@@ -41,7 +41,11 @@ def test_install_as_jwt_gives_every_pyjwt_module() -> None:
         jwtkit.install_as_jwt()
         jwtkit.install_as_jwt()  # harmless again
         import jwt
-        assert jwt is jwtkit
+        assert jwt.decode is jwtkit.decode and jwt.PyJWT is jwtkit.PyJWT
+        assert jwt.__version__ == jwtkit.PYJWT_API_VERSION == "2.15.1"
+        assert jwt.__jwtkit_version__ == jwtkit.__version__
+        import jwt._native
+        assert jwt._native is jwtkit._native  # never loaded twice
         names = ["algorithms", "api_jwk", "api_jws", "api_jwt", "exceptions", "help",
                  "jwk_set_cache", "jwks_client", "types", "utils", "warnings"]
         for name in names:
@@ -50,7 +54,8 @@ def test_install_as_jwt_gives_every_pyjwt_module() -> None:
         from jwt.algorithms import RSAAlgorithm, requires_cryptography
         from jwt.jwk_set_cache import JWKSetCache
         from jwt.help import info
-        assert info()["pyjwt"]["version"] == jwtkit.__version__
+        assert info()["pyjwt"]["version"] == "2.15.1"
+        assert info()["jwtkit"]["version"] == jwtkit.__version__
         assert "RS256" in requires_cryptography
         token = jwt.encode({"sub": "ada"}, "k" * 32)
         assert jwt.decode(token, "k" * 32, algorithms=["HS256"]) == {"sub": "ada"}
@@ -71,7 +76,7 @@ def test_install_as_jwt_refuses_once_pyjwt_is_imported() -> None:
             assert isinstance(err, jwtkit.PyJWTAlreadyImportedError)
             assert "already imported" in str(err)
             import sys
-            assert sys.modules["jwt"] is not jwtkit  # nothing replaced
+            assert sys.modules["jwt"] is jwt and not hasattr(jwt, "__jwtkit_version__")
             print("refused")
         """
     )
