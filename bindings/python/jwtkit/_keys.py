@@ -173,7 +173,7 @@ def signing_key(key: Any, algorithm: str, enforce: bool) -> Key:
     if isinstance(key, Key):
         return key
     if isinstance(key, PyJWK):
-        return key._native_key
+        return key._core_key(enforce)
     if isinstance(key, (str, bytes)):
         return _text_or_secret(_to_bytes(key), algorithm, enforce)
     if _is_cryptography_key(key):
@@ -202,7 +202,7 @@ def verifying_key(key: Any, algorithms: list[str], token: Any, enforce: bool) ->
     if isinstance(key, (Key, KeySet)):
         return key
     if isinstance(key, PyJWK):
-        return key._native_key
+        return key._core_key(enforce)
     if isinstance(key, PyJWKSet):
         return key.key_set
     if isinstance(key, (str, bytes)):

@@ -135,12 +135,24 @@ class PyJWK:
             # RFC 7518 §6.3.2: a producer may leave out the CRT parameters; recover them.
             jwk_data = complete_rsa_private_jwk(jwk_data)
         #: The key as the Rust core holds it: what every token operation uses.
+        #: An oct secret shorter than its hash, judged by PyJWT's policy where it is used.
+        self._short_secret: Optional[bytes] = None
         try:
             self._native_key: Key = Key.from_jwk(jwk_data, algorithm=algorithm)
         except InvalidKeyError as err:
             self._native_key = _short_oct(jwk_data, algorithm, err)
+            self._short_secret = base64url_decode(jwk_data["k"])
         self._key: Any = None
         self._algorithm_obj: Any = None
+
+    def _core_key(self, enforce: bool) -> Key:
+        """The key for the core, after PyJWT's policy for a short secret (a warning, or a
+        refusal when `enforce`)."""
+        if self._short_secret is not None:
+            from ._keys import _check_secret_length
+
+            _check_secret_length(self._short_secret, self.algorithm_name, enforce)
+        return self._native_key
 
     @property
     def Algorithm(self) -> Any:

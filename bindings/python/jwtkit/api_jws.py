@@ -311,7 +311,8 @@ class PyJWS:
         body = payload if unencoded else _b64encode(payload).encode()
         signing_input = head.encode() + b"." + body
         if isinstance(key, PyJWK):
-            key = key._native_key if alg_obj._jose_name() is not None else key.key
+            enforce = bool(self.options.get("enforce_minimum_key_length", False))
+            key = key._core_key(enforce) if alg_obj._jose_name() is not None else key.key
         prepared = alg_obj.prepare_key(key)
         self._check_key_length(alg_obj, prepared, self.options, 4)
         signature = _b64encode(alg_obj.sign(signing_input, prepared))
@@ -397,7 +398,7 @@ class PyJWS:
                     f"{key.algorithm_name!r}"
                 )
             alg_obj: Algorithm = key.Algorithm
-            key = key._native_key
+            key = key._core_key(bool(merged.get("enforce_minimum_key_length", False)))
         else:
             try:
                 alg_obj = self.get_algorithm_by_name(alg)

@@ -437,3 +437,16 @@ def test_unregistering_ends_what_a_repeated_decode_kept() -> None:
     custom = jwt_obj.encode({"b": 2}, "key", algorithm="X-REV")
     assert jwt_obj.decode(custom, "key", algorithms=["HS256", "X-REV"]) == {"b": 2}
     assert jwt_obj.decode(token, SECRET, algorithms=["HS256", "X-REV"]) == {"a": 1}
+
+
+def test_a_short_oct_jwk_follows_pyjwts_length_policy() -> None:
+    jwk = jwtkit.PyJWK({"kty": "oct", "k": "c2VjcmV0", "alg": "HS256"})  # "secret"
+    assert jwk.key == b"secret"
+    with pytest.warns(jwtkit.InsecureKeyLengthWarning, match="below"):
+        token = jwtkit.encode({"a": 1}, jwk)
+    with pytest.warns(jwtkit.InsecureKeyLengthWarning, match="below"):
+        assert jwtkit.decode(token, jwk) == {"a": 1}
+    with pytest.raises(jwtkit.InvalidKeyError, match="below"):
+        jwtkit.PyJWT({"enforce_minimum_key_length": True}).decode(token, jwk)
+    with pytest.warns(pyjwt.warnings.InsecureKeyLengthWarning):
+        assert pyjwt.decode(token, "secret", algorithms=["HS256"]) == {"a": 1}
