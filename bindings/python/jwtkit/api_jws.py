@@ -176,10 +176,6 @@ class PyJWS:
                 ) from None
             raise NotImplementedError("Algorithm not supported") from None
 
-    def _native(self, alg: Any) -> bool:
-        """Whether `alg` is registered here and runs in the Rust core."""
-        return alg in self._native_algs()
-
     def _native_algs(self) -> frozenset[str]:
         """The names registered here that run in the Rust core, kept until the registered
         algorithms change (``register_algorithm``/``unregister_algorithm``, or another
