@@ -10,6 +10,7 @@ mod dist;
 mod fuzz;
 mod header;
 mod interop;
+mod peers;
 mod python;
 mod run;
 mod test;
@@ -31,6 +32,9 @@ tasks:
   header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
   wheel            build the Python abi3 wheel into target/wheels/ (maturin, in a venv)
   test-python      only the Python suite: wheel, fresh venv, pytest, stubtest (part of `test`)
+  test-peers       PyJWT's, simplejwt's and flask-jwt-extended's own suites with jwtkit as
+                   `jwt` (install_as_jwt), checked against their expected failures (part of
+                   `test`)
   bench-python [--quick]
                    only the Python benchmark: jwtkit beside PyJWT, pyjwt-rs and the floor;
                    prints the table, writes target/bench-python.json
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Some("header") => header::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("wheel") => python::wheel().map(|path| println!("==> {}", path.display())),
         Some("test-python") => python::test(),
+        Some("test-peers") => peers::run(),
         Some("bench-python") => {
             bench_python::run(args.get(1).map(String::as_str) == Some("--quick")).map(|_| ())
         }

@@ -67,7 +67,13 @@ pub fn run() -> Result<(), String> {
     crate::header::run(true)?;
     crate::ctest::run()?;
 
-    crate::python::test()?;
+    // The Python suite, then other projects' suites with jwtkit as their `jwt`, on one wheel.
+    let wheel = crate::python::wheel()?;
+    crate::python::test_wheel(
+        &wheel,
+        &crate::run::workspace_root().join("target/python-test-venv"),
+    )?;
+    crate::peers::test_wheel(&wheel)?;
 
     // The README's main command, end to end: it checks every verdict it prints.
     crate::demo::run()?;

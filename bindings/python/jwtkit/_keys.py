@@ -87,6 +87,12 @@ class _IdentityCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[int, tuple[Any, Key]] = OrderedDict()
 
+    def put(self, obj: Any, key: Key) -> None:
+        with self._lock:
+            self._entries[id(obj)] = (obj, key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
     def get(self, obj: Any) -> Key:
         with self._lock:
             entry = self._entries.get(id(obj))
@@ -159,12 +165,15 @@ def _refuse(key: Any) -> TypeError:
 
 def signing_key(key: Any, algorithm: str, enforce: bool) -> Key:
     """The key to sign with `algorithm`."""
+    kind = type(key)
+    if kind is bytes or kind is str:  # the common case first: a secret or PEM text
+        return _text_or_secret(key if kind is bytes else key.encode("utf-8"), algorithm, enforce)
     from .api_jwk import PyJWK
 
     if isinstance(key, Key):
         return key
     if isinstance(key, PyJWK):
-        return key.key
+        return key._core_key(enforce)
     if isinstance(key, (str, bytes)):
         return _text_or_secret(_to_bytes(key), algorithm, enforce)
     if _is_cryptography_key(key):
@@ -193,7 +202,7 @@ def verifying_key(key: Any, algorithms: list[str], token: Any, enforce: bool) ->
     if isinstance(key, (Key, KeySet)):
         return key
     if isinstance(key, PyJWK):
-        return key.key
+        return key._core_key(enforce)
     if isinstance(key, PyJWKSet):
         return key.key_set
     if isinstance(key, (str, bytes)):

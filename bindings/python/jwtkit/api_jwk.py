@@ -22,6 +22,8 @@ from .exceptions import (
     PyJWTError,
 )
 from .types import JWKDict
+from .algorithms import complete_rsa_private_jwk, has_crypto
+from .utils import base64url_decode
 
 __all__ = ["PyJWK", "PyJWKSet", "PyJWTSetWithTimestamp"]
 
@@ -47,6 +49,45 @@ def _describe(value: Any) -> str:
         return str(value)
     except Exception:
         return f"<{type(value).__name__} object>"
+
+
+def _short_oct(jwk: dict[str, Any], algorithm: str, err: InvalidKeyError) -> Key:
+    """An ``oct`` JWK whose secret is shorter than the hash: PyJWT's policy for short
+    secrets (warn with ``InsecureKeyLengthWarning`` where the key is used; refused with
+    ``enforce_minimum_key_length``), as for a secret passed as text. `err` stands for any
+    other refusal."""
+    if jwk.get("kty") != "oct" or "at least" not in str(err):
+        raise err
+    ops = jwk.get("key_ops")
+    if jwk.get("use") not in (None, "sig") or (ops is not None and not isinstance(ops, list)):
+        raise err
+    secret = base64url_decode(jwk.get("k", ""))
+    kid = jwk.get("kid")
+    try:
+        return Key.dangerous_from_short_secret(
+            secret, kid=kid if isinstance(kid, str) else None, algorithm=algorithm
+        )
+    except InvalidKeyError:
+        raise err from None
+
+
+def _public_form(key: Key, jwk: dict[str, Any]) -> Any:
+    """`key` as the object PyJWT's ``PyJWK.key`` is; the ``cryptography`` object is tied to
+    `key` in the identity cache, so using it costs no second parse."""
+    if key.family == "HMAC":
+        return base64url_decode(jwk["k"])
+    if not has_crypto:
+        return key
+    from cryptography.hazmat.primitives import serialization
+
+    from . import _keys
+
+    if key.is_private:
+        obj: Any = serialization.load_pem_private_key(key.to_pkcs8_pem().encode(), password=None)
+    else:
+        obj = serialization.load_pem_public_key(key.to_public_pem().encode())
+    _keys._crypto_keys.put(obj, key)
+    return obj
 
 
 class PyJWK:
@@ -90,8 +131,45 @@ class PyJWK:
         if algorithm not in ALGORITHMS:
             raise PyJWKError(f"Unable to find an algorithm for key: {_describe(jwk_data)}")
         self.algorithm_name: str = algorithm
-        self.Algorithm: str = algorithm
-        self.key: Key = Key.from_jwk(jwk_data, algorithm=algorithm)
+        if kty == "RSA" and "d" in jwk_data:
+            # RFC 7518 §6.3.2: a producer may leave out the CRT parameters; recover them.
+            jwk_data = complete_rsa_private_jwk(jwk_data)
+        #: The key as the Rust core holds it: what every token operation uses.
+        #: An oct secret shorter than its hash, judged by PyJWT's policy where it is used.
+        self._short_secret: Optional[bytes] = None
+        try:
+            self._native_key: Key = Key.from_jwk(jwk_data, algorithm=algorithm)
+        except InvalidKeyError as err:
+            self._native_key = _short_oct(jwk_data, algorithm, err)
+            self._short_secret = base64url_decode(jwk_data["k"])
+        self._key: Any = None
+        self._algorithm_obj: Any = None
+
+    def _core_key(self, enforce: bool) -> Key:
+        """The key for the core, after PyJWT's policy for a short secret (a warning, or a
+        refusal when `enforce`)."""
+        if self._short_secret is not None:
+            from ._keys import _check_secret_length
+
+            _check_secret_length(self._short_secret, self.algorithm_name, enforce)
+        return self._native_key
+
+    @property
+    def Algorithm(self) -> Any:
+        """The algorithm object (``jwt.algorithms``) for ``algorithm_name``, as PyJWT."""
+        if self._algorithm_obj is None:
+            from .algorithms import get_default_algorithms
+
+            self._algorithm_obj = get_default_algorithms()[self.algorithm_name]
+        return self._algorithm_obj
+
+    @property
+    def key(self) -> Any:
+        """The key as PyJWT gives it: the secret as ``bytes`` for ``oct``, a ``cryptography``
+        key object when ``cryptography`` is installed, else the ``jwtkit.Key``."""
+        if self._key is None:
+            self._key = _public_form(self._native_key, self._jwk_data)
+        return self._key
 
     @staticmethod
     def from_dict(obj: JWKDict, algorithm: Optional[str] = None) -> PyJWK:

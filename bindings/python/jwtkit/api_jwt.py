@@ -13,14 +13,13 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
-from . import _keys
-from ._native import Validator, unverified_claims, unverified_header
+from . import _claims, _keys
+from .exceptions import DecodeError, InvalidTokenError
+from ._native import Validator
 from .api_jws import (
     _ALGORITHM_UNSET,
     PyJWS,
-    _allowed,
     _as_text,
-    _attach,
     _dumps,
     _jws_global_obj,
     _require_algorithms,
@@ -36,6 +35,12 @@ _CLAIM_CHECKS = ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify
 
 #: How many decode plans (see ``PyJWT._planned``) an instance keeps before starting afresh.
 _PLAN_LIMIT = 128
+_TIME_CLAIMS = ("exp", "iat", "nbf")
+#: How the core's refusals of a token's claims begin (those are judged again by PyJWT's rules).
+_CLAIMS_REFUSED = "malformed token: claims"
+#: The words of a refusal of a claim's type or of a payload that is no object (a question
+#: of PyJWT's rules), rather than of the JSON text itself (which stands).
+_CLAIM_TYPE_WORDS = ('claim "', "invalid type:", "expected a JSON object")
 _SEQUENCES = (list, tuple)
 
 
@@ -66,13 +71,21 @@ def _plan_key(
     return (key, tuple(algorithms), audience, issuer, subject, leeway)
 
 
+def _plain_audience(audience: Any) -> bool:
+    """Whether the core can take `audience` as it is (None, a string, strings in a list or
+    tuple); any other iterable is read by PyJWT's rules."""
+    if audience is None or type(audience) is str:
+        return True
+    return type(audience) in _SEQUENCES and all(type(item) is str for item in audience)
+
+
 class PyJWT:
     def __init__(self, options: Optional[Options] = None) -> None:
         self.options: FullOptions = self._get_default_options()
         if options is not None:
             self.options = self._merge_options(options)
         self._jws = PyJWS(options=self._get_sig_options())
-        self._plans: dict[Any, tuple[Validator, Any, Any, dict[str, Any]]] = {}
+        self._plans: dict[Any, tuple[Validator, Any, Any, dict[str, Any], Any]] = {}
 
     @staticmethod
     def _get_default_options() -> FullOptions:
@@ -121,14 +134,23 @@ class PyJWT:
             raise TypeError(
                 "Expecting a dict object, as JWT only supports JSON objects as payloads."
             )
-        payload = payload.copy()
-        for time_claim in ("exp", "iat", "nbf"):
-            if isinstance(payload.get(time_claim), datetime):
-                payload[time_claim] = timegm(payload[time_claim].utctimetuple())
+        copied = False
+        for time_claim in _TIME_CLAIMS:
+            value = payload.get(time_claim)
+            if value is not None and isinstance(value, datetime):
+                if not copied:  # the caller's dict stays as it was
+                    payload, copied = payload.copy(), True
+                payload[time_claim] = timegm(value.utctimetuple())
         if "iss" in payload and not isinstance(payload["iss"], str):
             raise TypeError("Issuer (iss) must be a string.")
+        jws = self._jws
+        if type(jws).encode is PyJWS.encode:
+            # The claims go to the core as they are: JSON, header and signature in one call.
+            return jws._encode(
+                None, payload, key, algorithm, headers, json_encoder, False, sort_headers
+            )
         json_payload = _dumps(payload, cls=json_encoder).encode("utf-8")
-        return self._jws.encode(
+        return jws.encode(
             json_payload, key, algorithm, headers, json_encoder, sort_headers=sort_headers
         )
 
@@ -178,18 +200,28 @@ class PyJWT:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Like ``decode``, returning ``{"header": ..., "payload": ..., "signature": ...}``."""
-        if options is None and verify is None and detached_payload is None and not kwargs:
-            plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
-            if plan is not None:
-                return plan[0].decode_complete(jwt, plan[1])
-        _warn_unsupported_kwargs("decode_complete", kwargs)
-        return cast(
-            "dict[str, Any]",
-            self._decode_complete(
-                jwt, key, algorithms, options, verify, detached_payload,
-                audience, issuer, subject, leeway,
-            ),
-        )
+        try:
+            if options is None and verify is None and detached_payload is None and not kwargs:
+                plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
+                if plan is not None:
+                    return plan[0].decode_complete(jwt, plan[1])
+            _warn_unsupported_kwargs("decode_complete", kwargs)
+            kwargs = {}
+            return cast(
+                "dict[str, Any]",
+                self._decode_complete(
+                    jwt, key, algorithms, options, verify, detached_payload,
+                    audience, issuer, subject, leeway,
+                ),
+            )
+        except InvalidTokenError as err:
+            return cast(
+                "dict[str, Any]",
+                self._decode_by_pyjwt_rules(
+                    err, jwt, key, algorithms, options, detached_payload,
+                    audience, issuer, subject, leeway, True,
+                ),
+            )
 
     def _decode_complete(
         self,
@@ -218,45 +250,118 @@ class PyJWT:
             )
         merged = self._merge_options(options)
         token = _as_text(jwt)
-        if detached_payload is not None:
-            token = _attach(token, detached_payload)
-        if verify_signature:
-            _require_algorithms(algorithms, key)
-            allowed = _allowed(algorithms, key)
-            validator = self._validator(merged, allowed, audience, issuer, subject, leeway)
-            verifier = _keys.verifying_key(
-                key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+        if (
+            not verify_signature
+            or detached_payload is not None
+            or self._jws._python_algs()
+            or not _plain_audience(audience)
+            or type(self)._decode_payload is not PyJWT._decode_payload
+        ):
+            # Through the algorithm objects (a user's own algorithm, an RFC 7797 payload) or
+            # unverified: the claims by PyJWT's rules, as PyJWT checks them.
+            return self._pyjwt_rules(
+                token, key, algorithms, merged, detached_payload, audience, issuer, subject,
+                leeway, complete,
             )
-            if options is None:
-                self._plan(key, algorithms, audience, issuer, subject, leeway, allowed, validator, verifier)
-            decoded: Any = (
-                validator.decode_complete(token, verifier)
-                if complete
-                else validator.decode(token, verifier)
-            )
-        else:
-            # As PyJWT, the header is read even unverified: a malformed one is a DecodeError.
-            unverified_header(token)
-            checks = (
-                merged["require"]
-                or any(merged[name] for name in _CLAIM_CHECKS)  # type: ignore[literal-required]
-                or audience is not None
-                or issuer is not None
-                or subject is not None
-            )
-            if checks:
-                validator = self._validator(merged, [], audience, issuer, subject, leeway)
-                payload = validator.dangerous_decode_unverified(token)
-            else:
-                payload = unverified_claims(token)
-            decoded = (
-                _jws_global_obj._decode_complete(token, key, algorithms, {"verify_signature": False}, None)
-                if complete
-                else payload
-            )
-            if complete:
-                decoded["payload"] = payload
+        _require_algorithms(algorithms, key)
+        allowed = self._jws._allowed(algorithms, key)
+        validator = self._validator(merged, allowed, audience, issuer, subject, leeway)
+        verifier = _keys.verifying_key(
+            key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+        )
+        if options is None:
+            self._plan(key, algorithms, audience, issuer, subject, leeway, allowed, validator, verifier)
+        decoded: Any = (
+            validator.decode_complete(token, verifier)
+            if complete
+            else validator.decode(token, verifier)
+        )
         return decoded
+
+    def _pyjwt_rules(
+        self,
+        token: str,
+        key: Any,
+        algorithms: Optional[Sequence[str]],
+        merged: Any,
+        detached_payload: Optional[bytes],
+        audience: Any,
+        issuer: Any,
+        subject: Any,
+        leeway: Union[float, timedelta],
+        complete: bool,
+    ) -> Any:
+        """The signature (if checked) by the core through ``PyJWS``, the claims by PyJWT's
+        rules (``_claims``)."""
+        if isinstance(issuer, Container) and not isinstance(issuer, (str, Iterable)):
+            raise TypeError('Issuer param must be "str" or "Container[str]"')
+        jws = self._jws._decode_complete(token, key, algorithms, merged, detached_payload)
+        claims = self._decode_payload(jws)
+        _claims.check(claims, merged, audience, issuer, subject, leeway)
+        if complete:
+            jws["payload"] = claims
+            return jws
+        return claims
+
+    def _decode_by_pyjwt_rules(
+        self,
+        err: InvalidTokenError,
+        jwt: Any,
+        key: Any,
+        algorithms: Optional[Sequence[str]],
+        options: Optional[Options],
+        detached_payload: Optional[bytes],
+        audience: Any,
+        issuer: Any,
+        subject: Any,
+        leeway: Union[float, timedelta],
+        complete: bool,
+    ) -> Any:
+        """After the core refused a token's claims (`err`): PyJWT's verdict on them, which
+        reads a claim only where PyJWT does. Anything else the core refused stands."""
+        text = str(err)
+        if not isinstance(err, DecodeError) or not text.startswith(_CLAIMS_REFUSED) or not any(
+            words in text for words in _CLAIM_TYPE_WORDS
+        ) or "duplicate" in text:
+            if isinstance(jwt, (str, bytes)):
+                try:
+                    token = _as_text(jwt)
+                except DecodeError:
+                    raise err from None
+                self._jws._explain(token, algorithms, key)
+                if isinstance(err, DecodeError) and text.startswith(_CLAIMS_REFUSED + ": "):
+                    # The JSON text itself, refused: PyJWT's words around the core's.
+                    raise DecodeError(
+                        f"Invalid payload string: {text[len(_CLAIMS_REFUSED) + 2:]}"
+                    ) from None
+            raise err
+        return self._pyjwt_rules(
+            _as_text(jwt), key, algorithms, self._merge_options(options), detached_payload,
+            audience, issuer, subject, leeway, complete,
+        )
+
+    def _decode_payload(self, decoded: dict[str, Any]) -> Any:
+        """The claims of a verified JWS (``decoded["payload"]`` is bytes). PyJWT's hook: a
+        subclass that overrides it (a compressed payload, say) is honoured."""
+        return _claims.parse(decoded["payload"])
+
+    # PyJWT's private validators, for code that calls them.
+    def _validate_claims(
+        self,
+        payload: dict[str, Any],
+        options: Any,
+        audience: Any = None,
+        issuer: Any = None,
+        subject: Optional[str] = None,
+        leeway: Union[float, timedelta] = 0,
+    ) -> None:
+        _claims.check(payload, options, audience, issuer, subject, leeway)
+
+    def _validate_iss(self, payload: dict[str, Any], issuer: Any) -> None:
+        _claims.check_iss(payload, issuer)
+
+    def _validate_aud(self, payload: dict[str, Any], audience: Any, *, strict: bool = False) -> None:
+        _claims.check_aud(payload, audience, strict)
 
     def _plan(
         self,
@@ -287,7 +392,13 @@ class PyJWT:
             plans = self._plans
             if len(plans) >= _PLAN_LIMIT:
                 plans.clear()
-            plans[plan_key] = (validator, verifier, key, {**self.options, "require": require})
+            plans[plan_key] = (
+                validator,
+                verifier,
+                key,
+                {**self.options, "require": require},
+                self._jws._native_algs(),
+            )
         except TypeError:  # an unhashable subject or leeway, say
             return
 
@@ -299,7 +410,7 @@ class PyJWT:
         issuer: Any,
         subject: Any,
         leeway: Any,
-    ) -> Optional[tuple[Validator, Any, Any, dict[str, Any]]]:
+    ) -> Optional[tuple[Validator, Any, Any, dict[str, Any], Any]]:
         """The plan of an earlier call with this configuration, if the instance's options are
         still those it was made under: the Validator and verifying key that the full path
         would build again, so a repeated call goes straight to the core."""
@@ -322,7 +433,13 @@ class PyJWT:
             )
         except TypeError:
             return None
-        if plan is None or (not text and plan[2] is not key) or plan[3] != self.options:
+        if (
+            plan is None
+            or (not text and plan[2] is not key)
+            or plan[3] != self.options
+            # The algorithms registered on the PyJWS then (unregister_algorithm ends a plan).
+            or plan[4] is not self._jws._native_algs()
+        ):
             return None
         return plan
 
@@ -341,18 +458,28 @@ class PyJWT:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Verifies `jwt` with `key` (the signature, then the claims) and returns its claims."""
-        if options is None and verify is None and detached_payload is None and not kwargs:
-            plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
-            if plan is not None:
-                return cast("dict[str, Any]", plan[0].decode(jwt, plan[1]))
-        _warn_unsupported_kwargs("decode", kwargs)
-        return cast(
-            "dict[str, Any]",
-            self._decode_complete(
-                jwt, key, algorithms, options, verify, detached_payload,
-                audience, issuer, subject, leeway, complete=False,
-            ),
-        )
+        try:
+            if options is None and verify is None and detached_payload is None and not kwargs:
+                plan = self._planned(key, algorithms, audience, issuer, subject, leeway)
+                if plan is not None:
+                    return cast("dict[str, Any]", plan[0].decode(jwt, plan[1]))
+            _warn_unsupported_kwargs("decode", kwargs)
+            kwargs = {}
+            return cast(
+                "dict[str, Any]",
+                self._decode_complete(
+                    jwt, key, algorithms, options, verify, detached_payload,
+                    audience, issuer, subject, leeway, complete=False,
+                ),
+            )
+        except InvalidTokenError as err:
+            return cast(
+                "dict[str, Any]",
+                self._decode_by_pyjwt_rules(
+                    err, jwt, key, algorithms, options, detached_payload,
+                    audience, issuer, subject, leeway, False,
+                ),
+            )
 
 
 _jwt_global_obj = PyJWT()

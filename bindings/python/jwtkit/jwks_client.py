@@ -219,7 +219,10 @@ class _Fetch:
         chunks: list[bytes] = []
         size = 0
         while True:
-            chunk = response.read(min(_CHUNK, limit + 1 - size))
+            wanted = min(_CHUNK, limit + 1 - size)
+            chunk = response.read(wanted)
+            if isinstance(chunk, str):  # a stand-in response (tests) may hand back text
+                chunk = chunk.encode("utf-8")
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)
@@ -228,6 +231,14 @@ class _Fetch:
                     f"The JWKS response is longer than {limit} bytes; at most {limit} are accepted"
                 )
             chunks.append(chunk)
+            # A buffered HTTP response reads short only at the end of the body.
+            if len(chunk) < wanted:
+                return b"".join(chunks)
+
+
+class _NoSigningKeysError(PyJWKClientError, PyJWKSetError):
+    """The fetched set holds no key usable for signatures: PyJWT's ``PyJWKClientError``, and
+    the ``PyJWKSetError`` jwtkit raised for it before."""
 
 
 class PyJWKClient:
@@ -321,7 +332,12 @@ class PyJWKClient:
         try:
             KeySet.from_published_jwks(jwk_set)
         except PyJWTError as err:
-            raise PyJWKSetError(_set_refusal(str(err))) from None
+            reason = str(err)
+            if "no key usable" in reason:
+                raise _NoSigningKeysError(
+                    f"The JWKS endpoint did not contain any signing keys: {reason}"
+                ) from None
+            raise PyJWKSetError(_set_refusal(reason)) from None
         if self.jwk_set_cache is not None:
             self.jwk_set_cache.put(jwk_set)
         self._last_successful_fetch = time.monotonic()
@@ -370,7 +386,11 @@ class PyJWKClient:
             signing_keys = self._signing_keys(jwk_set)
             if not self._matches(signing_keys, kid):
                 last = max(
-                    (t for t in (self._last_successful_fetch, self._last_refetch_attempt) if t),
+                    (
+                        t
+                        for t in (self._last_successful_fetch, self._last_refetch_attempt)
+                        if t is not None
+                    ),
                     default=None,
                 )
                 cooling_down = (

@@ -1,6 +1,8 @@
 //! `jwtkit.Key` and `jwtkit.KeySet`: keys parsed once, immutable, shared by every thread.
 
-use jwt_crypto::{Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, KeySpec, Verifier};
+use jwt_crypto::{
+    Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, KeySpec, Signer, Verifier,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -192,6 +194,39 @@ impl PyKey {
     /// its JWK binding and `key_ops`, an HMAC secret long enough for the hash).
     fn accepts(&self, py: Python<'_>, algorithm: &str) -> PyResult<bool> {
         Ok(self.key.accepts(self::algorithm(py, algorithm)?))
+    }
+
+    /// The raw signature of `message` with `algorithm` (no JWS framing): what PyJWT's
+    /// `Algorithm.sign` returns. The core's checks apply (family, binding, HMAC length).
+    fn sign_raw<'py>(
+        &self,
+        py: Python<'py>,
+        algorithm: &str,
+        message: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let alg = self::algorithm(py, algorithm)?;
+        let slow = self.key.family() != KeyFamily::Hmac;
+        let signature = run(py, slow, || Signer::sign(&self.key, alg, message))
+            .map_err(|err| errors::to_py(py, err, &Context::default()))?;
+        Ok(PyBytes::new(py, &signature))
+    }
+
+    /// Whether `signature` is `algorithm`'s signature of `message` by this key (no JWS
+    /// framing): what PyJWT's `Algorithm.verify` answers. False for a key that cannot
+    /// verify `algorithm` at all.
+    fn verify_raw(
+        &self,
+        py: Python<'_>,
+        algorithm: &str,
+        message: &[u8],
+        signature: &[u8],
+    ) -> PyResult<bool> {
+        let alg = self::algorithm(py, algorithm)?;
+        let slow = self.key.family() != KeyFamily::Hmac;
+        Ok(run(py, slow, || {
+            Verifier::verify(&self.key, alg, message, signature)
+        })
+        .is_ok())
     }
 
     /// The RFC 7638 SHA-256 JWK thumbprint, base64url.

@@ -10,6 +10,7 @@
 
 mod convert;
 mod errors;
+mod json;
 mod key;
 mod validator;
 
@@ -40,6 +41,36 @@ fn sign(
         jwt_crypto::jws::sign(header_json, payload, key)
     })
     .map_err(|err| errors::to_py(py, err, &Context::default()))
+}
+
+/// The compact JSON text of `obj`, exactly as `json.dumps(obj, separators=(",", ":"),
+/// allow_nan=False, sort_keys=sort_keys)` writes it, or `None` when `obj` holds anything but
+/// plain built-in values (then `json.dumps` itself must write it, or refuse it).
+#[pyfunction]
+#[pyo3(signature = (obj, sort_keys=false))]
+fn dumps_compact(obj: &Bound<'_, PyAny>, sort_keys: bool) -> PyResult<Option<String>> {
+    Ok(json::dumps(obj, sort_keys)?.and_then(|text| String::from_utf8(text).ok()))
+}
+
+/// PyJWT's `encode` in one call: `claims` (a dict) under the protected header `header` (a
+/// dict; its members sorted when `sort_header`), both written as [`dumps_compact`] writes
+/// them, signed with `key`. `None` when either holds anything but plain built-in values:
+/// the caller then writes them with `json.dumps`.
+#[pyfunction]
+fn encode_jwt(
+    py: Python<'_>,
+    header: &Bound<'_, PyDict>,
+    sort_header: bool,
+    claims: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyKey>,
+) -> PyResult<Option<String>> {
+    let Some(header_json) = json::dumps(header.as_any(), sort_header)? else {
+        return Ok(None);
+    };
+    let Some(claims_json) = json::dumps(claims, false)? else {
+        return Ok(None);
+    };
+    sign(py, &header_json, &claims_json, key).map(Some)
 }
 
 /// Verifies a compact JWS over any payload: returns `(header, payload bytes, signature
@@ -163,6 +194,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyKeySet>()?;
     m.add_class::<PyValidator>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
+    m.add_function(wrap_pyfunction!(dumps_compact, m)?)?;
+    m.add_function(wrap_pyfunction!(encode_jwt, m)?)?;
     m.add_function(wrap_pyfunction!(jws_verify, m)?)?;
     m.add_function(wrap_pyfunction!(jws_unverified, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;

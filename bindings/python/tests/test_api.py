@@ -255,11 +255,15 @@ def test_pyjws_raw_and_detached_payloads() -> None:
     assert jws.decode(detached, SECRET, algorithms=["HS256"], detached_payload=b"content") == b"content"
     with pytest.raises(jwt.InvalidSignatureError):
         jws.decode(detached, SECRET, algorithms=["HS256"], detached_payload=b"other")
-    with pytest.raises(jwt.DecodeError):
-        jws.encode(b"x", SECRET, headers={"b64": False, "crit": ["b64"]})
+    # RFC 7797: `b64: false` in the headers makes an unencoded, detached payload.
+    unencoded = jws.encode(b"x", SECRET, headers={"b64": False, "crit": ["b64"]})
+    assert unencoded.split(".")[1] == ""
+    assert jws.decode_complete(unencoded, SECRET, algorithms=["HS256"], detached_payload=b"x")["header"]["b64"] is False
+    with pytest.raises(jwt.DecodeError, match="detached_payload"):
+        jws.decode(unencoded, SECRET, algorithms=["HS256"])
     with pytest.raises(NotImplementedError):
         jws.encode(b"x", SECRET, algorithm=None)
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(TypeError):
         jwt.register_algorithm("X", object())
     assert sorted(jws.get_algorithms()) == sorted(jwt.algorithms.get_default_algorithms())
 

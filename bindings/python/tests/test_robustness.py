@@ -646,13 +646,21 @@ def test_encode_refuses(call: Callable[[], Any], expected: Any) -> None:
 
 
 def test_huge_ints_in_claims() -> None:
-    # Written as JSON numbers; on decode the core refuses what no f64 can hold and gives
-    # larger-than-64-bit integers as float (see `claims_to_py`).
+    # Written as JSON numbers; on decode the core refuses what no f64 can hold, and integers
+    # beyond 64 bits come back exact, as json.loads (and so PyJWT) gives them (see
+    # `claims_to_py`), on every path.
     token = _returns(lambda: jwtkit.encode({"a": 10**400}, SECRET))
     _bounded(lambda: jwtkit.decode(token, SECRET, algorithms=["HS256"]), jwtkit.DecodeError)
-    token = _returns(lambda: jwtkit.encode({"a": 10**30, "b": 2**63 - 1}, SECRET))
-    claims = _returns(lambda: jwtkit.decode(token, SECRET, algorithms=["HS256"]))
-    assert claims == {"a": 1e30, "b": 2**63 - 1}
+    wide = {"a": 10**30, "b": 2**63 - 1, "c": [-(2**80), {"d": 2**64}], "e": 1.5e30}
+    token = _returns(lambda: jwtkit.encode(wide, SECRET))
+    for claims in (
+        _returns(lambda: jwtkit.decode(token, SECRET, algorithms=["HS256"])),
+        _returns(lambda: jwtkit.decode_complete(token, SECRET, algorithms=["HS256"])["payload"]),
+        _returns(lambda: jwtkit.decode(token, options={"verify_signature": False})),
+        _returns(lambda: jwtkit.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})),
+    ):
+        assert claims == wide
+        assert type(claims["a"]) is int and type(claims["e"]) is float
     for exp in (b"9" * 400, b"1e400", b"-1e300", b"1" + b"0" * 30):
         token = _mac(HEADER, b'{"exp":' + exp + b"}")
         _bounded(lambda: jwtkit.decode(token, SECRET, algorithms=["HS256"]), jwtkit.DecodeError)
