@@ -460,14 +460,22 @@ class _AsymmetricAlgorithm(Algorithm):
         return _crypto_or_jwtkit(key)
 
     def sign(self, msg: bytes, key: Any) -> bytes:
-        return self._key(key).sign_raw(self._rust_name(), force_bytes(msg))
+        rust_key = self._key(key)
+        return rust_key.sign_raw(self._rust_name_for(rust_key), force_bytes(msg))
 
     def verify(self, msg: bytes, key: Any, sig: bytes) -> bool:
         try:
             rust_key = self._key(key)
         except InvalidKeyError:
             return False
-        return rust_key.verify_raw(self._rust_name(), force_bytes(msg), force_bytes(sig))
+        return rust_key.verify_raw(
+            self._rust_name_for(rust_key), force_bytes(msg), force_bytes(sig)
+        )
+
+    def _rust_name_for(self, key: Key) -> str:
+        """The algorithm to run for `key`: this object's (a subclass may let the key's curve
+        decide where PyJWT does)."""
+        return self._rust_name()
 
 
 class RSAAlgorithm(_AsymmetricAlgorithm):
@@ -594,6 +602,14 @@ class ECAlgorithm(_AsymmetricAlgorithm):
         if curve == "secp256k1":
             return "ES256K"
         return f"ES{_hash_bits(self.hash_alg)}"
+
+    def _rust_name_for(self, key: Key) -> str:
+        # PyJWT's ECAlgorithm(SHA256) without an expected curve signs with whatever curve the
+        # key is on; on secp256k1 that is ES256K (RFC 8812), never ES256.
+        if self.expected_curve is None and key.family == "EC secp256k1":
+            if _hash_bits(self.hash_alg) == 256:
+                return "ES256K"
+        return self._rust_name()
 
     def _check_family(self, key: Any) -> None:
         super()._check_family(key)

@@ -1,8 +1,6 @@
 //! `jwtkit.Key` and `jwtkit.KeySet`: keys parsed once, immutable, shared by every thread.
 
-use jwt_crypto::{
-    Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, KeySpec, Signer, Verifier,
-};
+use jwt_crypto::{Algorithm, Error, JwkSet, Key, KeyFamily, KeySource, KeySpec, Signer, Verifier};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 

@@ -277,7 +277,7 @@ def test_pyjwk_and_set() -> None:
     assert jwt.decode(tok, jwk.key, algorithms=["ES384"]) == {"a": 1}
     with pytest.raises(jwt.InvalidKeyError, match="Unsupported kty"):
         jwt.PyJWK({"kty": "XYZ"})
-    with pytest.raises(jwt.PyJWKError):
+    with pytest.raises(jwt.InvalidKeyError, match="66"):  # PyJWT's class: from_jwk's
         jwt.PyJWK({"kty": "EC", "crv": "P-521", "x": "AA", "y": "AA"})
     keyset = jwt.PyJWKSet([{"kty": "unknown"}, key.to_public_jwk(), "not a dict"])  # type: ignore[list-item]
     assert [k.key_id for k in keyset] == ["e"] and keyset["e"].algorithm_name == "ES384"
@@ -296,5 +296,5 @@ def test_utils_and_algorithms() -> None:
     assert jwt.utils.base64url_decode(jwt.utils.base64url_encode(b"\xff\x00")) == b"\xff\x00"
     assert jwt.utils.from_base64url_uint(jwt.utils.to_base64url_uint(65537)) == 65537
     names = jwt.algorithms.get_default_algorithms()
-    assert "none" not in names and len(names) == 12
+    assert "none" not in names and len(names) == len(jwt._native.ALGORITHMS) >= 12
     assert set(names) <= set(pyjwt.algorithms.get_default_algorithms())
