@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Optional, Union
 
 from ._native import ALGORITHMS, MIN_SECRET_LEN, Key
+from ._rsa_jwk import _b64int, complete_rsa_private_jwk
+from ._secret_shape import _check_secret_shape
 from .exceptions import InvalidKeyError
 from .types import HashlibHash, JWKDict
 from .utils import base64url_decode, base64url_encode, force_bytes, to_base64url_uint
@@ -309,72 +309,6 @@ class HMACAlgorithm(Algorithm):
 
     def _rust_name(self) -> str:
         return f"HS{_hash_bits(self.hash_alg)}"
-
-
-def _check_secret_shape(secret: bytes) -> None:
-    """The core's refusal of key-shaped text as an HMAC secret, with PyJWT's messages."""
-    try:
-        Key.dangerous_from_short_secret(secret)
-    except InvalidKeyError:
-        stripped = secret.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if stripped[:1] in (b"{", b"["):
-            raise InvalidKeyError(
-                "The specified key looks like a JWK and should not be used directly as an "
-                "HMAC secret. Load it via PyJWK / HMACAlgorithm.from_jwk first."
-            ) from None
-        raise InvalidKeyError(
-            "The specified key is an asymmetric key or x509 certificate and"
-            " should not be used as an HMAC secret."
-        ) from None
-    if _looks_like_jwk(secret):
-        raise InvalidKeyError(
-            "The specified key looks like a JWK and should not be used directly as an "
-            "HMAC secret. Load it via PyJWK / HMACAlgorithm.from_jwk first."
-        )
-
-
-_MEMBER_NAME = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
-
-
-def _looks_like_jwk(data: bytes) -> bool:
-    """Whether `data` is JSON (in any encoding ``json.loads`` detects) holding an object with
-    a ``kty`` member at any depth: a JWK (or set) passed where its secret was meant."""
-    try:
-        obj = json.loads(data, parse_int=lambda _: 0)
-    except RecursionError:
-        # Too deep to parse: judged by its text (an object, or an array with a "kty" name).
-        try:
-            text = data.decode(json.detect_encoding(data), errors="surrogatepass")
-        except UnicodeError:
-            return False
-        stripped = text.lstrip("\ufeff \t\r\n")
-        if stripped.startswith("{"):
-            return True
-        if not stripped.startswith("["):
-            return False
-        for match in _MEMBER_NAME.finditer(text):
-            try:
-                if json.loads(f'"{match.group(1)}"') == "kty":
-                    return True
-            except ValueError:
-                continue
-        return False
-    except (ValueError, UnicodeError):
-        return False
-    return _has_kty(obj)
-
-
-def _has_kty(obj: Any) -> bool:
-    pending = [obj]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            if "kty" in item:
-                return True
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
 
 
 def _load_text_key(key_bytes: bytes) -> Any:
@@ -816,61 +750,6 @@ def _jwk_to_key(obj: dict[str, Any], kty: str) -> Any:
         raise
     except (ValueError, TypeError, KeyError) as err:
         raise InvalidKeyError("Invalid key parameter") from err
-
-
-def _b64int(value: Any) -> int:
-    return int.from_bytes(base64url_decode(value), "big")
-
-
-def _recover_primes(n: int, e: int, d: int) -> tuple[int, int]:
-    """The two primes of the RSA modulus `n`, from the exponents (NIST SP 800-56B, App. C)."""
-    k = d * e - 1
-    if k <= 0 or k % 2:
-        raise InvalidKeyError("Invalid RSA private key: d and e are inconsistent")
-    t = 0
-    r = k
-    while r % 2 == 0:
-        r //= 2
-        t += 1
-    for g in range(2, 200):
-        y = pow(g, r, n)
-        if y in (1, n - 1):
-            continue
-        for _ in range(t):
-            x = pow(y, 2, n)
-            if x == 1:
-                p = math.gcd(y - 1, n)
-                if 1 < p < n:
-                    q = n // p
-                    return (p, q) if p > q else (q, p)
-                break
-            if x == n - 1:
-                break
-            y = x
-    raise InvalidKeyError("Invalid RSA private key: the primes could not be recovered")
-
-
-def complete_rsa_private_jwk(jwk: dict[str, Any]) -> dict[str, Any]:
-    """An RSA private JWK with its CRT parameters (``p``, ``q``, ``dp``, ``dq``, ``qi``),
-    recovered from ``n``, ``e`` and ``d`` when the producer left them out (RFC 7518
-    §6.3.2 allows that)."""
-    if all(name in jwk for name in ("p", "q", "dp", "dq", "qi")) or "d" not in jwk:
-        return jwk
-    try:
-        n, e, d = _b64int(jwk["n"]), _b64int(jwk["e"]), _b64int(jwk["d"])
-    except (ValueError, TypeError) as err:
-        raise InvalidKeyError("Invalid key parameter") from err
-    p, q = _recover_primes(n, e, d)
-    full = dict(jwk)
-    for name, value in (
-        ("p", p),
-        ("q", q),
-        ("dp", d % (p - 1)),
-        ("dq", d % (q - 1)),
-        ("qi", pow(q, -1, p)),
-    ):
-        full[name] = to_base64url_uint(value).decode()
-    return full
 
 
 def get_default_algorithms() -> dict[str, Algorithm]:

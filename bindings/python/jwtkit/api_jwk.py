@@ -22,7 +22,8 @@ from .exceptions import (
     PyJWTError,
 )
 from .types import JWKDict
-from .algorithms import complete_rsa_private_jwk, has_crypto
+from ._rsa_jwk import complete_rsa_private_jwk
+from .algorithms import has_crypto
 from .utils import base64url_decode
 
 __all__ = ["PyJWK", "PyJWKSet", "PyJWTSetWithTimestamp"]
