@@ -9,6 +9,7 @@ mod demo;
 mod dist;
 mod fuzz;
 mod header;
+mod idp;
 mod interop;
 mod peers;
 mod python;
