@@ -179,8 +179,8 @@ impl<'a> ClaimsView<'a> {
             .map_err(|err| Error::malformed(format!("claims: {err}")))
     }
 
-    /// The registered claims as an owned [`RegisteredClaims`], for [`TokenData`]
-    /// (crate::TokenData): only the strings present are copied.
+    /// The registered claims as an owned [`RegisteredClaims`], for
+    /// [`TokenData`](crate::TokenData): only the strings present are copied.
     pub(crate) fn to_registered(&self) -> RegisteredClaims {
         let owned = |value: &Option<Cow<'a, str>>| value.as_deref().map(str::to_owned);
         RegisteredClaims {
