@@ -1377,7 +1377,7 @@ const char *jwtkit_alg_name(jwtkit_alg alg);
 
 /**
  * 1 when this build of libjwtkit signs and verifies `alg`, else 0. ES512 and ES256K need the
- * aws-lc-rs backend; with ring their keys are refused with `JWTKIT_ERR_UNSUPPORTED`. 0 for a
+ * aws-lc-rs backend; with ring their keys are refused with `JWTKIT_ERR_KEY`, the message naming the feature. 0 for a
  * value that is not a `JWTKIT_ALG_*`.
  */
 int jwtkit_alg_is_supported(jwtkit_alg alg);

@@ -205,14 +205,14 @@ pub extern "C" fn jwtkit_status_is_rejection(status: jwtkit_status) -> c_int {
     c_int::from(rejection)
 }
 
-/// The `JWTKIT_ALG_*` value for an algorithm.
+/// The `JWTKIT_ALG_*` value for an algorithm: its position in `Algorithm::ALL`, plus one; 0
+/// (no algorithm) for one the core might add before this table knows it.
 pub(crate) fn alg_of(algorithm: Algorithm) -> jwtkit_alg {
-    let index = Algorithm::ALL
+    Algorithm::ALL
         .iter()
         .position(|&candidate| candidate == algorithm)
-        .unwrap_or(0);
-    // ALL has 12 entries, so the index fits.
-    u32::try_from(index).map_or(0, |index| index + 1)
+        .and_then(|index| u32::try_from(index + 1).ok())
+        .unwrap_or(0)
 }
 
 /// The `JWTKIT_ALG_*` value for a JOSE algorithm name spelt exactly as JOSE spells it
@@ -265,7 +265,7 @@ pub extern "C" fn jwtkit_alg_name(alg: jwtkit_alg) -> *const std::ffi::c_char {
 }
 
 /// 1 when this build of libjwtkit signs and verifies `alg`, else 0. ES512 and ES256K need the
-/// aws-lc-rs backend; with ring their keys are refused with `JWTKIT_ERR_UNSUPPORTED`. 0 for a
+/// aws-lc-rs backend; with ring their keys are refused with `JWTKIT_ERR_KEY`, the message naming the feature. 0 for a
 /// value that is not a `JWTKIT_ALG_*`.
 #[unsafe(no_mangle)]
 pub extern "C" fn jwtkit_alg_is_supported(alg: jwtkit_alg) -> c_int {

@@ -96,9 +96,7 @@ pub unsafe extern "C" fn jwtkit_decode_header_unverified(
         // SAFETY: forwarded contract.
         let out = unsafe { Out::new(header_out, "header_out") }?;
         // SAFETY: forwarded contract.
-        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
-        let token = std::str::from_utf8(token)
-            .map_err(|_| jwt_crypto::Error::Malformed("token is not ASCII".to_owned()))?;
+        let token = unsafe { ffi::token_text(token, token_len) }?;
         let header = dangerous::decode_header_json_unverified(token)?;
         out.write(ffi::into_c_string(Value::Object(header).to_string())?);
         Ok(())
@@ -301,8 +299,7 @@ pub unsafe extern "C" fn jwtkit_jws_verify_detached(
         // SAFETY: forwarded contract.
         let key = unsafe { ffi::borrow(key, "key") }?;
         // SAFETY: forwarded contract.
-        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
-        let token = std::str::from_utf8(token).map_err(|_| not_ascii())?;
+        let token = unsafe { ffi::token_text(token, token_len) }?;
         // SAFETY: forwarded contract.
         let payload = unsafe { ffi::bytes(payload, payload_len, "payload") }?;
         let validation = &validator.0;
@@ -344,8 +341,7 @@ pub unsafe extern "C" fn jwtkit_jws_verify(
         // SAFETY: forwarded contract.
         let key = unsafe { ffi::borrow(key, "key") }?;
         // SAFETY: forwarded contract.
-        let token = unsafe { ffi::bytes(token.cast::<u8>(), token_len, "token") }?;
-        let token = std::str::from_utf8(token).map_err(|_| not_ascii())?;
+        let token = unsafe { ffi::token_text(token, token_len) }?;
         let validation = &validator.0;
         let verified = jws::verify(
             token,
@@ -379,10 +375,4 @@ pub unsafe extern "C" fn jwtkit_key_thumbprint(
         out.write(ffi::into_c_string(key.0.thumbprint())?);
         Ok(())
     })
-}
-
-/// A token is attacker input, not a caller's mistake: bytes that are not UTF-8 (so not
-/// base64url either) make a malformed token.
-fn not_ascii() -> jwt_crypto::Error {
-    jwt_crypto::Error::Malformed("token is not ASCII".to_owned())
 }

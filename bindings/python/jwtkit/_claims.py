@@ -109,6 +109,9 @@ def check(
         check_iss(claims, issuer)
     if options.get("verify_aud", True) or audience is not None:
         check_aud(claims, audience, bool(options.get("strict_aud", False)))
+    if subject is not None and claims.get("sub") is None:
+        # jwtkit's rule: an expected subject is always checked, so its absence is refused.
+        raise MissingRequiredClaimError("sub")
     if (options.get("verify_sub", True) or subject is not None) and "sub" in claims:
         if not isinstance(claims["sub"], str):
             raise InvalidSubjectError("Subject must be a string")

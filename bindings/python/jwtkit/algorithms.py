@@ -527,11 +527,18 @@ class ECAlgorithm(_AsymmetricAlgorithm):
 
     _family = "EC"
 
+    #: The JOSE name this object was made for by ``get_default_algorithms``: it decides the
+    #: algorithm the core runs, with or without ``cryptography`` (whose curve objects are what
+    #: ``expected_curve`` holds), so a registered ES256 never runs as ES256K or the reverse.
+    _jose: Optional[str] = None
+
     def __init__(self, hash_alg: Any, expected_curve: Any = None) -> None:
         self.hash_alg = hash_alg
         self.expected_curve = expected_curve
 
     def _rust_name(self) -> str:
+        if self._jose is not None:
+            return self._jose
         curve = getattr(self.expected_curve, "name", None)
         if curve == "secp256k1":
             return "ES256K"
@@ -540,7 +547,7 @@ class ECAlgorithm(_AsymmetricAlgorithm):
     def _rust_name_for(self, key: Key) -> str:
         # PyJWT's ECAlgorithm(SHA256) without an expected curve signs with whatever curve the
         # key is on; on secp256k1 that is ES256K (RFC 8812), never ES256.
-        if self.expected_curve is None and key.family == "EC secp256k1":
+        if self._jose is None and self.expected_curve is None and key.family == "EC secp256k1":
             if _hash_bits(self.hash_alg) == 256:
                 return "ES256K"
         return self._rust_name()
@@ -551,7 +558,12 @@ class ECAlgorithm(_AsymmetricAlgorithm):
             return
         expected = self.expected_curve.name
         if isinstance(key, Key):
-            actual = {"EC P-256": "secp256r1", "EC P-384": "secp384r1"}.get(key.family, key.family)
+            actual = {
+                "EC P-256": "secp256r1",
+                "EC P-384": "secp384r1",
+                "EC P-521": "secp521r1",
+                "EC secp256k1": "secp256k1",
+            }.get(key.family, key.family)
         else:
             actual = key.curve.name
         if actual != expected:
@@ -771,5 +783,7 @@ def get_default_algorithms() -> dict[str, Algorithm]:
     for name, (hash_name, curve) in curves.items():
         if name in ALGORITHMS:
             expected = getattr(ec, curve) if has_crypto else None
-            algorithms[name] = ECAlgorithm(getattr(ECAlgorithm, hash_name), expected)
+            ec_alg = ECAlgorithm(getattr(ECAlgorithm, hash_name), expected)
+            ec_alg._jose = name
+            algorithms[name] = ec_alg
     return {name: alg for name, alg in algorithms.items() if name in ALGORITHMS}

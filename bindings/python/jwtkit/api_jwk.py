@@ -62,6 +62,10 @@ def _short_oct(jwk: dict[str, Any], algorithm: str, err: InvalidKeyError) -> Key
     ops = jwk.get("key_ops")
     if jwk.get("use") not in (None, "sig") or (ops is not None and not isinstance(ops, list)):
         raise err
+    if ops is not None and not {"sign", "verify"} <= set(ops):
+        # The short-secret loader has no key_ops to honour a restriction with: refused
+        # rather than let a verify-only secret sign.
+        raise err
     secret = base64url_decode(jwk.get("k", ""))
     kid = jwk.get("kid")
     try:

@@ -356,6 +356,9 @@ class PyJWS:
 
         header, payload, signature = jws_unverified(token)
         self._validate_headers(header)
+        if not isinstance(header.get("b64", True), bool):
+            # The core's rule (a malformed header), on this path too.
+            raise DecodeError("The 'b64' header parameter must be a boolean")
         unencoded = header.get("b64", True) is False
         signing_input = token.rsplit(".", 1)[0].encode()
         if detached_payload is not None and not unencoded:

@@ -450,3 +450,35 @@ def test_a_short_oct_jwk_follows_pyjwts_length_policy() -> None:
         jwtkit.PyJWT({"enforce_minimum_key_length": True}).decode(token, jwk)
     with pytest.warns(pyjwt.warnings.InsecureKeyLengthWarning):
         assert pyjwt.decode(token, "secret", algorithms=["HS256"]) == {"a": 1}
+
+
+def test_ec_objects_keep_their_curve_without_cryptographys_curves() -> None:
+    # Without `cryptography` the default EC objects have no curve objects; the JOSE name they
+    # were made for still decides what runs, so P-256 and secp256k1 keys never cross.
+    if "ES256K" not in jwtkit._native.ALGORITHMS:
+        pytest.skip("this build has no ES256K (the ring backend)")
+    defaults = algorithms.get_default_algorithms()
+    es256, es256k = defaults["ES256"], defaults["ES256K"]
+    for obj in (es256, es256k):
+        obj.expected_curve = None  # as `get_default_algorithms` makes them without cryptography
+    k1 = jwtkit.Key.generate("ES256K")
+    p256 = jwtkit.Key.generate("ES256")
+    msg = b"header.payload"
+    assert es256k.verify(msg, k1, es256k.sign(msg, k1))
+    assert es256.verify(msg, p256, es256.sign(msg, p256))
+    with pytest.raises((jwtkit.InvalidKeyError, jwtkit.InvalidAlgorithmError)):
+        es256.sign(msg, k1)
+    assert not es256.verify(msg, k1, es256k.sign(msg, k1))
+    assert not es256k.verify(msg, p256, es256.sign(msg, p256))
+
+
+def test_an_expected_subject_is_checked_on_pyjwts_path_too() -> None:
+    key = "s" * 32
+    for claims in ({"iss": "i"}, {"jti": 5}):  # the second is refused by the core's types first
+        token = jwtkit.encode(claims, key, algorithm="HS256")
+        with pytest.raises(jwtkit.MissingRequiredClaimError, match="sub"):
+            jwtkit.decode(token, key, algorithms=["HS256"], subject="ada")
+        with pytest.raises(jwtkit.MissingRequiredClaimError, match="sub"):
+            jwtkit.decode(
+                token, options={"verify_signature": False}, algorithms=["HS256"], subject="ada"
+            )

@@ -28,8 +28,7 @@ const REGISTERED: [&str; 11] = [
 /// is lost on inspection. Members such as `jwk`, `jku`, `x5u` and `x5c` stay there as plain
 /// data: the verify path never uses them to find a key.
 ///
-/// Build one with [`Header::new`] (or jwt-crypto's `Header::for_key`-style helpers) and set
-/// fields; members may be added, so the struct cannot be written as a literal. Serde writes it
+/// Build one with [`Header::new`] or [`Header::for_key`] and set fields; members may be added, so the struct cannot be written as a literal. Serde writes it
 /// as [`Header::to_json`] does and reads it with the verify path's rules.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -47,9 +47,16 @@ impl From<Algorithm> for KeySpec {
             Algorithm::ES512 => KeySpec::EcP521,
             Algorithm::ES256K => KeySpec::EcSecp256k1,
             Algorithm::EdDSA => KeySpec::Ed25519,
-            other => match other.min_secret_len() {
-                Some(bytes) => KeySpec::Hmac { bytes },
-                None => KeySpec::Rsa { bits: 2048 },
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => KeySpec::Rsa { bits: 2048 },
+            hmac => KeySpec::Hmac {
+                // HS256/384/512; an algorithm added later without a rule here gets the
+                // longest HMAC secret, and keeps failing loudly on use if it is no HMAC.
+                bytes: hmac.min_secret_len().unwrap_or(64),
             },
         }
     }
@@ -77,14 +84,8 @@ impl Key {
     pub fn generate(spec: impl Into<KeySpec>) -> Result<Key, Error> {
         let material = match spec.into() {
             KeySpec::Hmac { bytes } => generate_secret(bytes)?,
-            KeySpec::Rsa { bits } => {
-                if ![2048, 3072, 4096].contains(&bits) {
-                    return Err(Error::InvalidKey(format!(
-                        "RSA keys are generated with 2048, 3072 or 4096 bits, not {bits}"
-                    )));
-                }
-                backend::generate_rsa(bits)?
-            }
+            // The backend checks the size (2048, 3072 or 4096).
+            KeySpec::Rsa { bits } => backend::generate_rsa(bits)?,
             KeySpec::EcP256 => backend::generate_ec(Curve::P256)?,
             KeySpec::EcP384 => backend::generate_ec(Curve::P384)?,
             KeySpec::EcP521 => backend::generate_ec(Curve::P521)?,

@@ -45,7 +45,7 @@ pub(crate) fn generate_ec(curve: Curve) -> Result<Material, Error> {
     pkix::parse_pkcs8(Secret::from_slice(document.as_ref()).expose())
 }
 
-/// ring cannot generate RSA keys.
+/// ring cannot generate RSA keys (of any size).
 pub(crate) fn generate_rsa(_bits: usize) -> Result<Material, Error> {
     Err(Error::Unsupported(
         "RSA key generation needs jwt-crypto's `aws-lc-rs` feature; ring cannot generate RSA \
