@@ -271,9 +271,32 @@ pub fn jwtkit_validation(alg: Alg) -> jwt_crypto::Validation {
         .audience([AUDIENCE])
 }
 
-/// The typical token, as jwtkit encodes it.
+/// The typical token, as jwtkit encodes it. For ES256K, one whose signature has a low `s`
+/// (at most half the group order): RFC 8812 accepts either, but jwt-simple (the `k256` crate)
+/// refuses a high `s`, and ECDSA signatures are random, so without this its decode would fail
+/// on every other token.
 pub fn token(keys: &KeyMaterial) -> String {
-    (jwtkit(keys).encode)()
+    let encode = jwtkit(keys).encode;
+    loop {
+        let token = encode();
+        if keys.alg != Alg::ES256K || has_low_s(&token) {
+            return token;
+        }
+    }
+}
+
+/// Whether the 64-byte `r || s` signature of `token` has `s` ≤ n / 2 (secp256k1's n).
+fn has_low_s(token: &str) -> bool {
+    use base64::Engine as _;
+    const HALF_ORDER: [u8; 32] = [
+        0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b,
+        0x20, 0xa0,
+    ];
+    let signature = token.rsplit_once('.').map_or("", |(_, s)| s);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(signature)
+        .is_ok_and(|sig| sig.len() == 64 && sig[32..] <= HALF_ORDER[..])
 }
 
 /// The peers' ids, in the order the reports list them.
@@ -304,7 +327,7 @@ pub fn contenders(keys: &KeyMaterial, peers: &[&str]) -> Vec<Contender> {
             .filter_map(|id| contender(keys, id)),
     );
     let reference = jwtkit(keys);
-    let token = (reference.encode)();
+    let token = token(keys);
     for contender in &all {
         assert_eq!(
             (contender.decode)(&token),
