@@ -1180,7 +1180,7 @@ impl Report {
         );
         let _ = writeln!(
             svg,
-            r#"<text x="10" y="18" font-size="13" font-weight="bold">Each time as a multiple of jwtkit on aws-lc-rs (log scale; right of 1×: jwtkit on aws-lc-rs is faster)</text>"#
+            r#"<text x="10" y="18" font-size="13" font-weight="bold">Each time as a multiple of jwtkit (aws-lc-rs)'s (log scale; right of 1×: jwtkit is faster)</text>"#
         );
         let bottom = top + ROW * rows.len() as f64;
         for tick in -3i32..=5 {
