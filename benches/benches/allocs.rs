@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use benches::{Alg, CLAIMS_OWN_ALLOCATIONS, KeyMaterial, contender, contenders, token};
+use benches::{Alg, CLAIMS_OWN_ALLOCATIONS, KeyMaterial, PEERS, contender, contenders, token};
 
 struct Counting;
 
@@ -70,10 +70,7 @@ fn repeat(args: &[String]) -> bool {
     }
     let n: usize = n.parse().expect("N is a count");
     let (alg, op) = what.split_once('/').expect("ALG/OP");
-    let alg = Alg::ALL
-        .into_iter()
-        .find(|a| a.name() == alg)
-        .expect("a benchmarked algorithm");
+    let alg = Alg::from_name(alg).expect("a benchmarked algorithm");
     let keys = KeyMaterial::load(alg);
     let token = token(&keys);
     let contender = contender(&keys, who).expect("a contender");
@@ -95,10 +92,10 @@ fn main() {
         return;
     }
     println!("# the typed claims own {CLAIMS_OWN_ALLOCATIONS} allocations");
-    for alg in Alg::ALL {
+    for alg in Alg::available() {
         let keys = KeyMaterial::load(alg);
         let token = token(&keys);
-        for contender in contenders(&keys) {
+        for contender in contenders(&keys, &PEERS) {
             if alg != Alg::HS256 && contender.id != "jwtkit" {
                 continue;
             }

@@ -1,20 +1,37 @@
-//! Encode and decode+validate of the typical token, every algorithm, every contender side by
-//! side in one run (criterion group `<alg>/<op>`, function = contender); jwtkit's
-//! `decode_raw` (the path the C binding takes); and decode throughput with 1 and 2 threads
-//! sharing one key and one `Validation`.
+//! Encode and decode+validate of the typical token, every algorithm the build's backend has,
+//! every contender side by side in one run (criterion group `<alg>/<op>`, function =
+//! contender); jwtkit's `decode_raw` (the path the C binding takes); and decode throughput
+//! with 1 and 2 threads sharing one key and one `Validation`.
 //!
-//! `cargo xtask bench` runs this and turns criterion's estimates into BENCHMARKS.md.
+//! jwtkit and the floor run on the build's backend (`ring` by default, `aws-lc-rs` with
+//! `--no-default-features --features aws-lc-rs`). `BENCH_PEERS` (comma-separated ids, e.g.
+//! `jsonwebtoken10,jwt-simple`) limits the peers; all of them run when it is unset.
+//!
+//! `cargo xtask bench` runs this once per backend and turns criterion's estimates into
+//! BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use benches::{Alg, Claims, KeyMaterial, contenders, jwtkit_keys, jwtkit_validation, token};
+use benches::{Alg, Claims, KeyMaterial, PEERS, contenders, jwtkit_keys, jwtkit_validation, token};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The peers to run: `BENCH_PEERS`, or all of them.
+fn peers() -> Vec<&'static str> {
+    match std::env::var("BENCH_PEERS") {
+        Ok(list) => PEERS
+            .into_iter()
+            .filter(|id| list.split(',').any(|wanted| wanted.trim() == *id))
+            .collect(),
+        Err(_) => PEERS.to_vec(),
+    }
+}
+
 fn operations(c: &mut Criterion) {
-    for alg in Alg::ALL {
+    let peers = peers();
+    for alg in Alg::available() {
         let keys = KeyMaterial::load(alg);
-        let contenders = contenders(&keys);
+        let contenders = contenders(&keys, &peers);
         let token = token(&keys);
         let mut group = c.benchmark_group(format!("{}/decode", alg.name()));
         for contender in &contenders {

@@ -1,39 +1,96 @@
-//! The floor: the least any JWT library must do, written directly on ring.
+//! The floor: the least any JWT library must do, written directly on the crypto backend of
+//! the build — ring (feature `ring`, the default) or aws-lc-rs (feature `aws-lc-rs`), the same
+//! backend jwtkit runs on in that build.
 //!
 //! Keys are parsed once. Encoding serializes the claims with serde_json, base64url-encodes a
 //! header prepared once and the claims, and signs. Decoding splits the token, base64url-decodes
-//! the three segments, verifies with ring, parses the claims into the typed struct with
-//! serde_json and compares `exp`, `iss` and `aud`. No allow-list, no duplicate-member check,
-//! no error messages: a library cannot be cheaper than this and still be a JWT library.
+//! the three segments, verifies, parses the claims into the typed struct with serde_json and
+//! compares `exp`, `iss` and `aud`. No allow-list, no duplicate-member check, no error
+//! messages: a library cannot be cheaper than this and still be a JWT library.
 //!
-//! ring has no parsed RSA or ECDSA public-key type for verification, so `UnparsedPublicKey`
-//! reads the key bytes on every call here too, as it does inside jwtkit.
+//! ring has no parsed RSA or ECDSA public-key type for verification, so on ring
+//! `UnparsedPublicKey` reads the key bytes on every call here too, as it does inside jwtkit.
+//! aws-lc-rs has one (`ParsedPublicKey`), which the floor and jwtkit both use.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use ring::hmac;
-use ring::rand::SystemRandom;
-use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
+
+#[cfg(not(feature = "ring"))]
+use aws_lc_rs as crypto;
+#[cfg(feature = "ring")]
+use ring as crypto;
+
+use crypto::hmac;
+use crypto::rand::SystemRandom;
+use crypto::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
 
 use crate::{AUDIENCE, Alg, Claims, Contender, HMAC_SECRET, ISSUER, KEY_ID, KeyMaterial, claims};
 
+/// A public key ready to verify: on ring its bytes and algorithm (ring parses them on every
+/// verification), on aws-lc-rs a key parsed once.
+#[cfg(feature = "ring")]
+pub struct Verifier {
+    params: &'static dyn signature::VerificationAlgorithm,
+    public: Vec<u8>,
+}
+
+#[cfg(feature = "ring")]
+impl Verifier {
+    fn new(params: &'static dyn signature::VerificationAlgorithm, public: &[u8]) -> Verifier {
+        Verifier {
+            params,
+            public: public.to_vec(),
+        }
+    }
+
+    fn verify(&self, input: &[u8], signature: &[u8]) -> bool {
+        signature::UnparsedPublicKey::new(self.params, &self.public)
+            .verify(input, signature)
+            .is_ok()
+    }
+}
+
+/// A public key ready to verify: on ring its bytes and algorithm (ring parses them on every
+/// verification), on aws-lc-rs a key parsed once.
+#[cfg(not(feature = "ring"))]
+pub struct Verifier(signature::ParsedPublicKey);
+
+#[cfg(not(feature = "ring"))]
+impl Verifier {
+    fn new(params: &'static dyn signature::VerificationAlgorithm, public: &[u8]) -> Verifier {
+        Verifier(signature::ParsedPublicKey::new(params, public).expect("aws-lc-rs parses the key"))
+    }
+
+    fn verify(&self, input: &[u8], signature: &[u8]) -> bool {
+        self.0.verify_sig(input, signature).is_ok()
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
+}
+
 /// A key parsed once, for signing and for verifying.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "made once per benchmark; boxing would add an indirection to the floor's calls"
+)]
 pub enum FloorKey {
     Hmac(hmac::Key),
     Rsa {
         pair: RsaKeyPair,
-        public: Vec<u8>,
         padding: &'static dyn signature::RsaEncoding,
-        params: &'static signature::RsaParameters,
+        verifier: Verifier,
     },
     Ecdsa {
         pair: EcdsaKeyPair,
-        public: Vec<u8>,
-        params: &'static signature::EcdsaVerificationAlgorithm,
+        verifier: Verifier,
     },
     Ed25519 {
         pair: Ed25519KeyPair,
-        public: Vec<u8>,
+        verifier: Verifier,
     },
 }
 
@@ -48,27 +105,31 @@ impl std::fmt::Debug for FloorKey {
     }
 }
 
+/// An ECDSA key pair from PKCS#8 (ring asks for a random generator to check it, aws-lc-rs
+/// does not).
+fn ecdsa_pair(signing: &'static signature::EcdsaSigningAlgorithm, der: &[u8]) -> EcdsaKeyPair {
+    #[cfg(feature = "ring")]
+    let pair = EcdsaKeyPair::from_pkcs8(signing, der, &SystemRandom::new());
+    #[cfg(not(feature = "ring"))]
+    let pair = EcdsaKeyPair::from_pkcs8(signing, der);
+    pair.expect("ECDSA PKCS#8")
+}
+
 impl FloorKey {
     pub fn new(keys: &KeyMaterial) -> FloorKey {
         let der = keys.private_der();
-        let rng = SystemRandom::new();
         let ecdsa = |signing, params| {
-            let pair = EcdsaKeyPair::from_pkcs8(signing, &der, &rng).expect("ECDSA PKCS#8");
-            let public = pair.public_key().as_ref().to_vec();
-            FloorKey::Ecdsa {
-                pair,
-                public,
-                params,
-            }
+            let pair = ecdsa_pair(signing, &der);
+            let verifier = Verifier::new(params, pair.public_key().as_ref());
+            FloorKey::Ecdsa { pair, verifier }
         };
         let rsa = |padding, params| {
             let pair = RsaKeyPair::from_pkcs8(&der).expect("RSA PKCS#8");
-            let public = pair.public().as_ref().to_vec();
+            let verifier = Verifier::new(params, pair.public_key().as_ref());
             FloorKey::Rsa {
                 pair,
-                public,
                 padding,
-                params,
+                verifier,
             }
         };
         match keys.alg {
@@ -89,10 +150,22 @@ impl FloorKey {
                 &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
                 &signature::ECDSA_P384_SHA384_FIXED,
             ),
+            #[cfg(not(feature = "ring"))]
+            Alg::ES512 => ecdsa(
+                &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+                &signature::ECDSA_P521_SHA512_FIXED,
+            ),
+            #[cfg(not(feature = "ring"))]
+            Alg::ES256K => ecdsa(
+                &signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
+                &signature::ECDSA_P256K1_SHA256_FIXED,
+            ),
+            #[cfg(feature = "ring")]
+            Alg::ES512 | Alg::ES256K => panic!("ring has no {}", keys.alg.name()),
             Alg::EdDSA => {
                 let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).expect("Ed25519");
-                let public = pair.public_key().as_ref().to_vec();
-                FloorKey::Ed25519 { pair, public }
+                let verifier = Verifier::new(&signature::ED25519, pair.public_key().as_ref());
+                FloorKey::Ed25519 { pair, verifier }
             }
         }
     }
@@ -103,7 +176,10 @@ impl FloorKey {
         let len = match self {
             FloorKey::Hmac(key) => copy(&mut buffer, hmac::sign(key, input).as_ref()),
             FloorKey::Rsa { pair, padding, .. } => {
+                #[cfg(feature = "ring")]
                 let len = pair.public().modulus_len();
+                #[cfg(not(feature = "ring"))]
+                let len = pair.public_modulus_len();
                 pair.sign(*padding, rng, input, &mut buffer[..len])
                     .expect("RSA signs");
                 len
@@ -121,21 +197,9 @@ impl FloorKey {
     pub fn verify(&self, input: &[u8], signature: &[u8]) -> bool {
         match self {
             FloorKey::Hmac(key) => hmac::verify(key, input, signature).is_ok(),
-            FloorKey::Rsa { public, params, .. } => {
-                signature::UnparsedPublicKey::new(*params, public)
-                    .verify(input, signature)
-                    .is_ok()
-            }
-            FloorKey::Ecdsa { public, params, .. } => {
-                signature::UnparsedPublicKey::new(*params, public)
-                    .verify(input, signature)
-                    .is_ok()
-            }
-            FloorKey::Ed25519 { public, .. } => {
-                signature::UnparsedPublicKey::new(&signature::ED25519, public)
-                    .verify(input, signature)
-                    .is_ok()
-            }
+            FloorKey::Rsa { verifier, .. }
+            | FloorKey::Ecdsa { verifier, .. }
+            | FloorKey::Ed25519 { verifier, .. } => verifier.verify(input, signature),
         }
     }
 }

@@ -1,34 +1,75 @@
-//! `cargo xtask bench [--quick]`: runs the Rust benchmarks (criterion, `benches/`), the
-//! allocation count and the C benchmark (`bindings/c/benches/`), and writes `BENCHMARKS.md`
-//! with one table per language, the targets of issue 6 judged from this run, and an SVG chart
-//! of the ratios (`benches/chart.svg`, drawn here by hand).
+//! `cargo xtask bench [--quick]`: runs the Rust benchmarks (criterion, `benches/`) once per
+//! crypto backend of jwt-crypto (ring and aws-lc-rs: the features are exclusive, so the bench
+//! binary is built twice), the allocation and instruction counts, the C benchmark
+//! (`bindings/c/benches/`, libjwtkit built on each backend, beside libjwt) and the Python one
+//! (a wheel per backend), and writes `BENCHMARKS.md` with one table per language, the targets
+//! of issues 6 and 12 judged from this run, and an SVG chart of the ratios
+//! (`benches/chart.svg`, drawn here by hand).
 //!
 //! Peers run in the same process right after jwtkit, and every number reported next to
 //! another is a ratio from the same run: on a shared 2-core machine absolute times drift, the
-//! ratios much less. `--quick` shortens criterion's warm-up and measurement so the whole task
-//! finishes within a few minutes; use the full run for numbers to quote.
+//! ratios much less. Each backend's build measures jwtkit, its floor and jsonwebtoken 10, so
+//! the ratios to those are from one process; only the aws-lc-rs / ring ratio crosses two.
+//! `--quick` shortens criterion's warm-up and measurement so the whole task finishes within a
+//! few minutes; use the full run for numbers to quote.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jwt_crypto::{Algorithm, Header, Key};
 use serde_json::Value;
 
-use crate::c;
+use crate::c::{self, Backend};
 use crate::run::{cargo, workspace_root};
 
-/// The contenders of the Rust table, in column order: (criterion function id, column name).
-const RUST_COLUMNS: [(&str, &str); 5] = [
-    ("jwtkit", "jwtkit"),
-    ("floor", "floor (ring)"),
-    ("jsonwebtoken10", "jsonwebtoken 10"),
-    ("jsonwebtoken9", "jsonwebtoken 9"),
-    ("jwt-simple", "jwt-simple"),
+/// The columns of the Rust table, in order: (`<backend tag>/<criterion function id>`, name).
+/// jsonwebtoken 10 and jwt-simple come from the aws-lc-rs run, jsonwebtoken 9 from ring's.
+const RUST_COLUMNS: [(&str, &str); 7] = [
+    ("aws-lc/jwtkit", "jwtkit (aws-lc-rs)"),
+    ("aws-lc/floor", "floor (aws-lc-rs)"),
+    ("ring/jwtkit", "jwtkit (ring)"),
+    ("ring/floor", "floor (ring)"),
+    ("aws-lc/jsonwebtoken10", "jsonwebtoken 10"),
+    ("ring/jsonwebtoken9", "jsonwebtoken 9"),
+    ("aws-lc/jwt-simple", "jwt-simple"),
 ];
-const ALGS: [&str; 6] = ["HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"];
+/// The ratios of the Rust table: (numerator, denominator, heading). Each but the last is
+/// from one process.
+const RUST_RATIOS: [(&str, &str, &str); 5] = [
+    ("aws-lc/jwtkit", "aws-lc/floor", "aws-lc-rs / its floor"),
+    (
+        "aws-lc/jwtkit",
+        "aws-lc/jsonwebtoken10",
+        "aws-lc-rs / jsonwebtoken 10",
+    ),
+    ("ring/jwtkit", "ring/floor", "ring / its floor"),
+    (
+        "ring/jwtkit",
+        "ring/jsonwebtoken10",
+        "ring / jsonwebtoken 10",
+    ),
+    ("aws-lc/jwtkit", "ring/jwtkit", "aws-lc-rs / ring"),
+];
+/// The peers each backend's run measures beside jwtkit and its floor (`BENCH_PEERS`).
+fn peers(backend: Backend) -> &'static str {
+    match backend {
+        Backend::AwsLc => "jsonwebtoken10,jwt-simple",
+        Backend::Ring => "jsonwebtoken10,jsonwebtoken9",
+    }
+}
+const ALGS: [&str; 8] = [
+    "HS256", "RS256", "PS256", "ES256", "ES384", "ES512", "ES256K", "EdDSA",
+];
+/// The algorithms ring lacks.
+const AWS_LC_ONLY: [&str; 2] = ["ES512", "ES256K"];
 const OPS: [&str; 2] = ["decode", "encode"];
+
+fn algs(backend: Backend) -> impl Iterator<Item = &'static str> {
+    ALGS.into_iter()
+        .filter(move |alg| backend == Backend::AwsLc || !AWS_LC_ONLY.contains(alg))
+}
 
 /// The workload's values, shared with `benches/src/lib.rs` (the C program verifies tokens
 /// made here from the same claims and keys).
@@ -64,73 +105,105 @@ const FULL: Settings = Settings {
     c_rounds: "25",
 };
 
+/// Where criterion writes the estimates of `backend`'s run.
+pub fn criterion_dir(backend: Backend) -> PathBuf {
+    workspace_root().join(format!("target/criterion-{}", backend.tag()))
+}
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let settings = match args {
         [] => &FULL,
         [quick] if quick == "--quick" => &QUICK,
         _ => return Err("usage: cargo xtask bench [--quick]".to_owned()),
     };
+    let quick = std::ptr::eq(settings, &QUICK);
     let root = workspace_root();
     let load_before = load_average();
 
-    // Only this run's results: criterion keeps every earlier benchmark's estimates.
-    let criterion_dir = root.join("target/criterion");
-    if criterion_dir.exists() {
-        std::fs::remove_dir_all(&criterion_dir)
-            .map_err(|err| format!("clearing {}: {err}", criterion_dir.display()))?;
+    let mut rust = Medians::new();
+    for backend in Backend::ALL {
+        // Only this run's results: criterion keeps every earlier benchmark's estimates.
+        let criterion_dir = criterion_dir(backend);
+        if criterion_dir.exists() {
+            std::fs::remove_dir_all(&criterion_dir)
+                .map_err(|err| format!("clearing {}: {err}", criterion_dir.display()))?;
+        }
+        println!(
+            "==> Rust benchmarks (criterion), jwtkit on {}",
+            backend.name()
+        );
+        let mut bench = cargo();
+        bench.args(["bench", "--package", "benches", "--bench", "jwt"]);
+        bench.args(backend.cargo_args()).arg("--");
+        bench.args(settings.criterion_args).arg("--noplot");
+        bench
+            .env("CRITERION_HOME", &criterion_dir)
+            .env("BENCH_PEERS", peers(backend));
+        let status = bench
+            .status()
+            .map_err(|err| format!("cargo bench: {err}"))?;
+        if !status.success() {
+            return Err(format!(
+                "cargo bench ({}) failed ({status})",
+                backend.name()
+            ));
+        }
+        read_criterion(&criterion_dir, backend, &mut rust)?;
     }
-    println!("==> Rust benchmarks (criterion)");
-    let mut bench = cargo();
-    bench.args(["bench", "--package", "benches", "--bench", "jwt", "--"]);
-    bench.args(settings.criterion_args).arg("--noplot");
-    let status = bench
-        .status()
-        .map_err(|err| format!("cargo bench: {err}"))?;
-    if !status.success() {
-        return Err(format!("cargo bench failed ({status})"));
-    }
-    let rust = read_criterion(&criterion_dir)?;
 
-    println!("==> allocations per call");
-    let output = cargo()
-        .args(["bench", "--package", "benches", "--bench", "allocs"])
-        .output()
-        .map_err(|err| format!("cargo bench --bench allocs: {err}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the allocation count failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
+    let mut allocs = Allocs::new();
+    let mut instructions = Instructions::new();
+    for backend in Backend::ALL {
+        println!("==> allocations per call ({})", backend.name());
+        let output = cargo()
+            .args(["bench", "--package", "benches", "--bench", "allocs"])
+            .args(backend.cargo_args())
+            .output()
+            .map_err(|err| format!("cargo bench --bench allocs: {err}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "the allocation count failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        allocs.extend(parse_allocs(
+            &String::from_utf8_lossy(&output.stdout),
+            backend,
         ));
+        if !quick {
+            count_instructions(backend, &mut instructions)?;
+        }
     }
-    let allocs = parse_allocs(&String::from_utf8_lossy(&output.stdout));
-    let instructions = if std::ptr::eq(settings, &QUICK) {
-        Instructions::new()
-    } else {
-        count_instructions()?
-    };
 
+    ensure_libjwt();
     let c_results = run_c(settings)?;
     println!("==> Python benchmarks");
-    let python = crate::bench_python::run(std::ptr::eq(settings, &QUICK)).map(|results| {
-        let versions = results["versions"]
-            .as_object()
-            .map_or_else(String::new, |versions| {
-                let list: Vec<String> = versions
-                    .iter()
-                    .map(|(name, v)| format!("{name} {}", v.as_str().unwrap_or("?")))
-                    .collect();
-                format!("Versions: {}.\n\n", list.join(", "))
-            });
-        format!(
-            "{versions}{}",
-            results["markdown"].as_str().unwrap_or_default()
-        )
+    let python = crate::bench_python::run(quick).map(|runs| {
+        let mut md = String::new();
+        for (backend, results) in runs {
+            let versions = results["versions"]
+                .as_object()
+                .map_or_else(String::new, |versions| {
+                    let list: Vec<String> = versions
+                        .iter()
+                        .map(|(name, v)| format!("{name} {}", v.as_str().unwrap_or("?")))
+                        .collect();
+                    format!("Versions: {}.\n\n", list.join(", "))
+                });
+            let _ = writeln!(
+                md,
+                "### The wheel on {}\n\n{versions}{}\n",
+                backend.name(),
+                results["markdown"].as_str().unwrap_or_default()
+            );
+        }
+        md
     });
     let load_after = load_average();
 
     let machine = Machine::detect(&root, &load_before, &load_after);
     let report = Report {
-        quick: std::ptr::eq(settings, &QUICK),
+        quick,
         machine,
         rust,
         allocs,
@@ -157,12 +230,13 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|err| format!("writing {}: {err}", path.display()))
 }
 
-/// Median nanoseconds per call, by (criterion group, function).
+/// Median nanoseconds per call, by (criterion group, `<backend tag>/<function>`).
 type Medians = BTreeMap<(String, String), f64>;
 
-/// Reads every `new/estimates.json` criterion wrote, named by its `new/benchmark.json`.
-fn read_criterion(dir: &Path) -> Result<Medians, String> {
-    let mut medians = Medians::new();
+/// Reads every `new/estimates.json` criterion wrote under `dir` in `backend`'s run, named by
+/// its `new/benchmark.json`, into `medians`.
+fn read_criterion(dir: &Path, backend: Backend, medians: &mut Medians) -> Result<(), String> {
+    let mut found = 0;
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let entries =
@@ -180,19 +254,23 @@ fn read_criterion(dir: &Path) -> Result<Medians, String> {
                 let median = estimates["median"]["point_estimate"]
                     .as_f64()
                     .ok_or_else(|| format!("no median in {}", path.display()))?;
-                medians.insert((group.to_owned(), function.to_owned()), median);
+                medians.insert(
+                    (group.to_owned(), format!("{}/{function}", backend.tag())),
+                    median,
+                );
+                found += 1;
             } else {
                 pending.push(path);
             }
         }
     }
-    if medians.is_empty() {
+    if found == 0 {
         return Err(format!(
             "criterion wrote no estimates under {}",
             dir.display()
         ));
     }
-    Ok(medians)
+    Ok(())
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {
@@ -201,15 +279,15 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|err| format!("parsing {}: {err}", path.display()))
 }
 
-/// Allocations and bytes per call, by ("HS256/decode", contender).
+/// Allocations and bytes per call, by ("HS256/decode", `<backend tag>/<contender>`).
 type Allocs = BTreeMap<(String, String), (f64, f64)>;
 
-fn parse_allocs(stdout: &str) -> Allocs {
+fn parse_allocs(stdout: &str, backend: Backend) -> Allocs {
     stdout
         .lines()
         .filter_map(|line| match line.split('\t').collect::<Vec<_>>()[..] {
             ["allocs", what, who, count, bytes] => Some((
-                (what.to_owned(), who.to_owned()),
+                (what.to_owned(), format!("{}/{who}", backend.tag())),
                 (count.parse().ok()?, bytes.parse().ok()?),
             )),
             _ => None,
@@ -217,20 +295,19 @@ fn parse_allocs(stdout: &str) -> Allocs {
         .collect()
 }
 
-/// Instructions per call under callgrind, by ("HS256/decode", contender).
+/// Instructions per call under callgrind, by ("HS256/decode", `<backend tag>/<contender>`).
 type Instructions = BTreeMap<(String, String), f64>;
 
-/// Counts instructions per call of jwtkit and the floor for every operation with callgrind,
-/// which no other process on the machine can disturb: the allocation binary's `--repeat`
-/// mode runs one call N times, and a run with N = 0 (the same setup) is subtracted. Empty
-/// when valgrind is not installed.
-fn count_instructions() -> Result<Instructions, String> {
-    let mut counts = Instructions::new();
+/// Counts instructions per call of jwtkit and the floor on `backend` for every operation with
+/// callgrind, which no other process on the machine can disturb: the allocation binary's
+/// `--repeat` mode runs one call N times, and a run with N = 0 (the same setup) is
+/// subtracted. Adds nothing when valgrind is not installed.
+fn count_instructions(backend: Backend, counts: &mut Instructions) -> Result<(), String> {
     if Command::new("valgrind").arg("--version").output().is_err() {
         println!("==> valgrind not found: no instruction counts");
-        return Ok(counts);
+        return Ok(());
     }
-    println!("==> instructions per call (callgrind)");
+    println!("==> instructions per call (callgrind, {})", backend.name());
     let output = cargo()
         .args([
             "bench",
@@ -240,6 +317,7 @@ fn count_instructions() -> Result<Instructions, String> {
             "allocs",
             "--no-run",
         ])
+        .args(backend.cargo_args())
         .output()
         .map_err(|err| format!("cargo bench --no-run: {err}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -267,7 +345,7 @@ fn count_instructions() -> Result<Instructions, String> {
             .and_then(|n| n.trim().parse().ok())
             .ok_or_else(|| format!("callgrind gave no count for {what} {who}"))
     };
-    for alg in ALGS {
+    for alg in algs(backend) {
         // ES384 on ring is slow; a few calls are exact enough, instruction counts being exact.
         let calls = if alg == "HS256" { 200 } else { 10 };
         for who in ["jwtkit", "floor"] {
@@ -275,92 +353,151 @@ fn count_instructions() -> Result<Instructions, String> {
             for op in OPS {
                 let total = run(&format!("{alg}/{op}"), who, calls)?;
                 let per_call = (total - setup) / f64::from(calls);
-                counts.insert((format!("{alg}/{op}"), who.to_owned()), per_call);
+                counts.insert(
+                    (format!("{alg}/{op}"), format!("{}/{who}", backend.tag())),
+                    per_call,
+                );
             }
         }
     }
-    Ok(counts)
+    Ok(())
 }
 
 /// The C benchmark's outcome.
 struct CResults {
-    /// Nanoseconds per verify, by ("HS256", library).
+    /// Nanoseconds per verify, by ("HS256", `<backend tag>/<library>`): each backend's program
+    /// times libjwtkit on that backend and libjwt, alternating.
     times: BTreeMap<(String, String), f64>,
     /// Why libjwt is absent, when it is.
     libjwt_missing: Option<String>,
     libjwt_version: Option<String>,
 }
 
-fn run_c(settings: &Settings) -> Result<CResults, String> {
-    let prefix = c::staging_prefix();
-    c::build(&prefix)?;
-    let dir = workspace_root().join("target/jwtkit-c/bench");
-    std::fs::create_dir_all(&dir).map_err(|err| format!("creating {}: {err}", dir.display()))?;
-    write_c_inputs(&dir)?;
+/// The Debian package that brings libjwt and its pkg-config file.
+const LIBJWT_PACKAGE: &str = "libjwt-dev";
 
-    let libjwt_version = Command::new("pkg-config")
+fn libjwt_version() -> Option<String> {
+    Command::new("pkg-config")
         .args(["--modversion", "libjwt"])
         .output()
         .ok()
         .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned());
-    let binary = dir.join("verify");
-    let mut compile = Command::new("cc");
-    compile
-        .args(["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"])
-        .args(c::pkg_config(&prefix, &["--cflags"])?)
-        .arg(workspace_root().join("bindings/c/benches/verify.c"))
-        .arg("-o")
-        .arg(&binary)
-        .args(c::pkg_config(&prefix, &["--libs"])?)
-        .arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()));
-    let libjwt_missing = match &libjwt_version {
-        Some(_) => {
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Installs libjwt-dev (and pkg-config) with apt-get when `pkg-config libjwt` finds nothing,
+/// as xtask installs the C toolchain (`run::ensure_tools`): a fresh machine running as root
+/// gets a complete C table. Elsewhere the table says libjwt was not measured.
+fn ensure_libjwt() {
+    if libjwt_version().is_some() {
+        return;
+    }
+    println!("==> libjwt not found (pkg-config libjwt): installing {LIBJWT_PACKAGE}");
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    let installed = apt(&["update", "-q"])
+        && apt(&[
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "pkg-config",
+            LIBJWT_PACKAGE,
+        ]);
+    if !installed {
+        println!(
+            "==> could not install {LIBJWT_PACKAGE} (Debian: apt-get install {LIBJWT_PACKAGE}, \
+             as root): the C table will have jwtkit only"
+        );
+    }
+}
+
+/// Where libjwtkit on `backend` is laid out for the C benchmark.
+fn c_prefix(backend: Backend) -> PathBuf {
+    match backend {
+        Backend::Ring => c::staging_prefix(),
+        Backend::AwsLc => workspace_root().join("target/jwtkit-c-aws-lc"),
+    }
+}
+
+fn run_c(settings: &Settings) -> Result<CResults, String> {
+    let dir = workspace_root().join("target/jwtkit-c/bench");
+    std::fs::create_dir_all(&dir).map_err(|err| format!("creating {}: {err}", dir.display()))?;
+    write_c_inputs(&dir)?;
+
+    let libjwt_version = libjwt_version();
+    let libjwt_missing = if libjwt_version.is_some() {
+        None
+    } else {
+        let why = "libjwt was not found (`pkg-config libjwt`; Debian: libjwt-dev), so the C \
+                   table has jwtkit only";
+        println!("==> {why}");
+        Some(why.to_owned())
+    };
+    let mut times = BTreeMap::new();
+    for backend in Backend::ALL {
+        let prefix = c_prefix(backend);
+        c::build_with(&prefix, backend)?;
+        let binary = dir.join(format!("verify-{}", backend.tag()));
+        let mut compile = Command::new("cc");
+        compile
+            .args(["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror"])
+            .args(c::pkg_config(&prefix, &["--cflags"])?)
+            .arg(workspace_root().join("bindings/c/benches/verify.c"))
+            .arg("-o")
+            .arg(&binary)
+            .args(c::pkg_config(&prefix, &["--libs"])?)
+            .arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()));
+        if libjwt_version.is_some() {
             compile
                 .arg("-DHAVE_LIBJWT")
                 .args(system_pkg_config(&["--cflags", "--libs", "libjwt"])?);
-            None
         }
-        None => {
-            let why = "libjwt was not found (`pkg-config libjwt`; Debian: libjwt-dev), so the C \
-                       table has jwtkit only";
-            println!("==> {why}");
-            Some(why.to_owned())
+        crate::run::step(
+            &format!("compile the C benchmark ({})", backend.name()),
+            compile,
+        )?;
+        println!("==> C benchmark, libjwtkit on {}", backend.name());
+        let output = Command::new(&binary)
+            .arg(&dir)
+            .args([settings.c_batch_ms, settings.c_rounds])
+            .output()
+            .map_err(|err| format!("running {}: {err}", binary.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "the C benchmark failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
-    };
-    crate::run::step("compile the C benchmark", compile)?;
-    println!("==> C benchmark");
-    let output = Command::new(&binary)
-        .arg(&dir)
-        .args([settings.c_batch_ms, settings.c_rounds])
-        .output()
-        .map_err(|err| format!("running {}: {err}", binary.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the C benchmark failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        print!("{stdout}");
+        times.extend(parse_c(&stdout, backend));
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    print!("{stdout}");
-    let times = stdout
-        .lines()
-        .filter_map(|line| match line.split('\t').collect::<Vec<_>>()[..] {
-            ["c", what, who, ns] => Some((
-                (
-                    what.trim_end_matches("/verify").to_uppercase(),
-                    who.to_owned(),
-                ),
-                ns.parse().ok()?,
-            )),
-            _ => None,
-        })
-        .collect();
     Ok(CResults {
         times,
         libjwt_missing,
         libjwt_version,
     })
+}
+
+/// The C program's lines, `c ALG/verify LIBRARY NANOSECONDS`, by (ALG, `<tag>/<library>`).
+fn parse_c(stdout: &str, backend: Backend) -> BTreeMap<(String, String), f64> {
+    stdout
+        .lines()
+        .filter_map(|line| match line.split('\t').collect::<Vec<_>>()[..] {
+            ["c", what, who, ns] => Some((
+                (
+                    what.trim_end_matches("/verify").to_uppercase(),
+                    format!("{}/{who}", backend.tag()),
+                ),
+                ns.parse().ok()?,
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 fn system_pkg_config(args: &[&str]) -> Result<Vec<String>, String> {
@@ -475,11 +612,12 @@ impl Machine {
 
 /// The versions Cargo.lock pins for the crates measured and the crypto beneath them.
 fn locked_versions(lock: &Path) -> Vec<(String, String)> {
-    const WANTED: [&str; 8] = [
+    const WANTED: [&str; 9] = [
         "jwt-crypto",
         "ring",
         "jsonwebtoken",
         "aws-lc-rs",
+        "aws-lc-sys",
         "jwt-simple",
         "serde_json",
         "base64",
@@ -509,6 +647,9 @@ fn locked_versions(lock: &Path) -> Vec<(String, String)> {
     found
 }
 
+/// An operation ("ES384 encode") and a ratio.
+type Extreme = (String, f64);
+
 struct Report {
     quick: bool,
     machine: Machine,
@@ -520,7 +661,7 @@ struct Report {
     python: Result<String, String>,
 }
 
-/// A target of issue 6, judged from this run.
+/// A target of issue 6 or 12, judged from this run.
 struct Target {
     what: String,
     goal: String,
@@ -539,91 +680,123 @@ fn ratio_target(what: String, goal: &str, ratio: Option<f64>, limit: f64) -> Tar
 }
 
 impl Report {
-    fn median(&self, group: &str, function: &str) -> Option<f64> {
-        self.rust
-            .get(&(group.to_owned(), function.to_owned()))
-            .copied()
+    fn median(&self, group: &str, who: &str) -> Option<f64> {
+        self.rust.get(&(group.to_owned(), who.to_owned())).copied()
     }
 
-    /// jwtkit's time over `other`'s for `alg`/`op`.
-    fn ratio(&self, alg: &str, op: &str, other: &str) -> Option<f64> {
+    /// `who`'s time over `other`'s for `alg`/`op` (both `<backend tag>/<contender>`).
+    fn ratio(&self, alg: &str, op: &str, who: &str, other: &str) -> Option<f64> {
         let group = format!("{alg}/{op}");
-        Some(self.median(&group, "jwtkit")? / self.median(&group, other)?)
+        Some(self.median(&group, who)? / self.median(&group, other)?)
     }
 
     fn targets(&self) -> Vec<Target> {
         let mut targets = Vec::new();
-        targets.push(ratio_target(
-            "Rust HS256 decode+validate vs the floor".into(),
-            "≤ 1.2 × floor",
-            self.ratio("HS256", "decode", "floor"),
-            1.2,
-        ));
-        targets.push(ratio_target(
-            "Rust HS256 decode+validate vs jsonwebtoken 10".into(),
-            "≤ 0.5 × (2 × faster)",
-            self.ratio("HS256", "decode", "jsonwebtoken10"),
-            0.5,
-        ));
-        targets.push(ratio_target(
-            "Rust HS256 encode vs the floor".into(),
-            "≤ 1.2 × floor",
-            self.ratio("HS256", "encode", "floor"),
-            1.2,
-        ));
-        for alg in &ALGS[1..] {
-            for (op, name) in [("decode", "verify"), ("encode", "sign")] {
-                targets.push(ratio_target(
-                    format!("Rust {alg} {name} vs the ring floor"),
-                    "≤ 1.05 × floor",
-                    self.ratio(alg, op, "floor"),
-                    1.05,
-                ));
+        for backend in [Backend::AwsLc, Backend::Ring] {
+            let (tag, name) = (backend.tag(), backend.name());
+            let jwtkit = format!("{tag}/jwtkit");
+            let floor = format!("{tag}/floor");
+            targets.push(ratio_target(
+                format!("Rust ({name}) HS256 decode+validate vs the floor"),
+                "≤ 1.2 × floor",
+                self.ratio("HS256", "decode", &jwtkit, &floor),
+                1.2,
+            ));
+            targets.push(ratio_target(
+                format!("Rust ({name}) HS256 decode+validate vs jsonwebtoken 10"),
+                "≤ 0.5 × (2 × faster)",
+                self.ratio("HS256", "decode", &jwtkit, &format!("{tag}/jsonwebtoken10")),
+                0.5,
+            ));
+            targets.push(ratio_target(
+                format!("Rust ({name}) HS256 encode vs the floor"),
+                "≤ 1.2 × floor",
+                self.ratio("HS256", "encode", &jwtkit, &floor),
+                1.2,
+            ));
+            for alg in algs(backend).skip(1) {
+                for (op, verb) in [("decode", "verify"), ("encode", "sign")] {
+                    targets.push(ratio_target(
+                        format!("Rust ({name}) {alg} {verb} vs the {name} floor"),
+                        "≤ 1.05 × floor",
+                        self.ratio(alg, op, &jwtkit, &floor),
+                        1.05,
+                    ));
+                }
             }
         }
-        for alg in ["HS256", "ES256"] {
-            let group = format!("{alg}/threads");
-            let speedup = self
-                .median(&group, "1")
-                .zip(self.median(&group, "2"))
-                .map(|(one, two)| one / two);
+        // Issue 12: the aws-lc-rs backend no slower than jsonwebtoken 10 on any row it has.
+        for op in OPS {
+            for alg in ALGS {
+                let ratio = self.ratio(alg, op, "aws-lc/jwtkit", "aws-lc/jsonwebtoken10");
+                if ratio.is_some() {
+                    targets.push(ratio_target(
+                        format!("Rust (aws-lc-rs) {alg} {op} vs jsonwebtoken 10"),
+                        "≤ 1.0 ×",
+                        ratio,
+                        1.0,
+                    ));
+                }
+            }
+        }
+        for backend in Backend::ALL {
+            for alg in ["HS256", "ES256"] {
+                let group = format!("{alg}/threads");
+                let speedup = self
+                    .median(&group, &format!("{}/1", backend.tag()))
+                    .zip(self.median(&group, &format!("{}/2", backend.tag())))
+                    .map(|(one, two)| one / two);
+                targets.push(Target {
+                    what: format!(
+                        "Rust ({}) {alg} decode throughput, 2 threads vs 1",
+                        backend.name()
+                    ),
+                    goal: "≥ 1.8 ×".into(),
+                    measured: speedup.map_or("not measured".into(), |s| format!("{s:.2} ×")),
+                    met: speedup.map(|s| s >= 1.8),
+                });
+            }
+            let allocs = self.allocs.get(&(
+                "HS256/decode".to_owned(),
+                format!("{}/jwtkit", backend.tag()),
+            ));
             targets.push(Target {
-                what: format!("Rust {alg} decode throughput, 2 threads vs 1"),
-                goal: "≥ 1.8 ×".into(),
-                measured: speedup.map_or("not measured".into(), |s| format!("{s:.2} ×")),
-                met: speedup.map(|s| s >= 1.8),
+                what: format!(
+                    "Rust ({}) allocations per HS256 decode into a typed struct",
+                    backend.name()
+                ),
+                goal: "the claims' own (8) + the header's `typ` and `kid` (2)".into(),
+                measured: allocs.map_or("not measured".into(), |(n, _)| format!("{n}")),
+                met: allocs.map(|(n, _)| *n <= 10.0),
             });
         }
-        let allocs = self
-            .allocs
-            .get(&("HS256/decode".to_owned(), "jwtkit".to_owned()));
-        targets.push(Target {
-            what: "Rust allocations per HS256 decode into a typed struct".into(),
-            goal: "the claims' own (8) + the header's `typ` and `kid` (2)".into(),
-            measured: allocs.map_or("not measured".into(), |(n, _)| format!("{n}")),
-            met: allocs.map(|(n, _)| *n <= 10.0),
-        });
-        for (alg, speedup) in [("HS256", 3.0), ("RS256", 10.0), ("ES256", 4.0)] {
-            let jwtkit = self.c_time(alg, "jwtkit");
-            let libjwt = self.c_time(alg, "libjwt");
-            let faster = jwtkit.zip(libjwt).map(|(j, l)| l / j);
-            targets.push(Target {
-                what: format!("C {alg} verify vs libjwt"),
-                goal: format!("≥ {speedup} × faster"),
-                measured: faster.map_or_else(
-                    || "libjwt not measured".into(),
-                    |f| format!("{f:.1} × faster"),
-                ),
-                met: faster.map(|f| f >= speedup),
-            });
-            let rust = self.median(&format!("{alg}/decode_raw"), "jwtkit");
-            let overhead = jwtkit.zip(rust).map(|(c, r)| c / r);
-            targets.push(ratio_target(
-                format!("C {alg} verify vs the Rust path (`decode_raw`)"),
-                "≤ 1.1 ×",
-                overhead,
-                1.1,
-            ));
+        for backend in Backend::ALL {
+            let tag = backend.tag();
+            for (alg, speedup) in [("HS256", 3.0), ("RS256", 10.0), ("ES256", 4.0)] {
+                let jwtkit = self.c_time(alg, &format!("{tag}/jwtkit"));
+                let libjwt = self.c_time(alg, &format!("{tag}/libjwt"));
+                let faster = jwtkit.zip(libjwt).map(|(j, l)| l / j);
+                targets.push(Target {
+                    what: format!("C ({}) {alg} verify vs libjwt", backend.name()),
+                    goal: format!("≥ {speedup} × faster"),
+                    measured: faster.map_or_else(
+                        || "libjwt not measured".into(),
+                        |f| format!("{f:.1} × faster"),
+                    ),
+                    met: faster.map(|f| f >= speedup),
+                });
+                let rust = self.median(&format!("{alg}/decode_raw"), &format!("{tag}/jwtkit"));
+                let overhead = jwtkit.zip(rust).map(|(c, r)| c / r);
+                targets.push(ratio_target(
+                    format!(
+                        "C ({}) {alg} verify vs the Rust path (`decode_raw`)",
+                        backend.name()
+                    ),
+                    "≤ 1.1 ×",
+                    overhead,
+                    1.1,
+                ));
+            }
         }
         targets
     }
@@ -633,7 +806,7 @@ impl Report {
     }
 
     fn targets_text(&self) -> String {
-        let mut text = String::from("targets (issue 6):\n");
+        let mut text = String::from("targets (issues 6 and 12):\n");
         for target in self.targets() {
             let verdict = match target.met {
                 Some(true) => "met",
@@ -649,6 +822,27 @@ impl Report {
         text
     }
 
+    /// The geometric mean of aws-lc-rs jwtkit's time over ring jwtkit's across the operations
+    /// both have, and the extremes: what the choice of backend rests on.
+    fn backend_speedups(&self) -> Option<(f64, Extreme, Extreme)> {
+        let mut ratios = Vec::new();
+        for op in OPS {
+            for alg in algs(Backend::Ring) {
+                if let Some(r) = self.ratio(alg, op, "aws-lc/jwtkit", "ring/jwtkit") {
+                    ratios.push((format!("{alg} {op}"), r));
+                }
+            }
+        }
+        if ratios.is_empty() {
+            return None;
+        }
+        let mean = (ratios.iter().map(|(_, r)| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+        let by = |a: &&(String, f64), b: &&(String, f64)| a.1.total_cmp(&b.1);
+        let best = ratios.iter().min_by(by)?.clone();
+        let worst = ratios.iter().max_by(by)?.clone();
+        Some((mean, best, worst))
+    }
+
     fn markdown(&self) -> String {
         let mut md = String::new();
         let m = &self.machine;
@@ -656,14 +850,44 @@ impl Report {
         let _ = writeln!(
             md,
             "Written by `cargo xtask bench{}`; rerun it to refresh this file and \
-             [the chart](benches/chart.svg). Every ratio compares two medians from the same \
-             run: on a shared machine absolute times drift from run to run, ratios much less. \
-             Lower is better throughout; a ratio below 1 means jwtkit is faster.\n",
+             [the chart](benches/chart.svg). jwtkit runs on both of jwt-crypto's crypto \
+             backends, ring and aws-lc-rs (a cargo feature each, so the benchmark binary is \
+             built once per backend). Every ratio compares two medians from the same \
+             process unless it says otherwise: on a shared machine absolute times drift from \
+             run to run, ratios much less. Lower is better throughout; a ratio below 1 means \
+             jwtkit is faster.\n",
             if self.quick { " --quick" } else { "" }
         );
         let _ = writeln!(
             md,
             "![jwtkit's time relative to each peer](benches/chart.svg)\n"
+        );
+        let _ = writeln!(md, "## Which backend the artifacts ship\n");
+        let speed = self.backend_speedups().map_or_else(
+            || "This run did not measure both backends.".to_owned(),
+            |(mean, (best, b), (worst, w))| {
+                format!(
+                    "In this run jwtkit on aws-lc-rs takes {mean:.2} × ring's time on average \
+                     (geometric mean over the operations both have; from {b:.2} × on {best} \
+                     to {w:.2} × on {worst})."
+                )
+            },
+        );
+        let _ = writeln!(
+            md,
+            "**aws-lc-rs**, for the Python wheel, libjwtkit (tarball and `.deb`s) and the \
+             `jwtkit` command that `cargo xtask dist` builds. Two reasons:\n\n\
+             - **Algorithms.** The wheel must offer every algorithm PyJWT 2.15 offers but \
+             Ed448, and libjwtkit every one libjwt offers but Ed448. Both include ES512 \
+             (P-521), and PyJWT also ES256K (secp256k1): ring has neither, aws-lc-rs has \
+             both (and RSA key generation).\n\
+             - **Speed.** {speed} aws-lc's RSA, P-384 and Ed25519 code is faster than \
+             ring's on this CPU, P-256 and HMAC about equal; see the `aws-lc-rs / ring` \
+             column below.\n\n\
+             The Rust crates keep ring as their default feature (no C toolchain needed to \
+             build them); Rust users choose with `--no-default-features --features \
+             aws-lc-rs`. aws-lc-rs builds AWS-LC from C, so the release builds need a C \
+             compiler (zig's, for the glibc 2.17 artifacts).\n"
         );
         let _ = writeln!(md, "## Machine\n");
         let _ = writeln!(md, "| | |\n|---|---|");
@@ -697,15 +921,20 @@ impl Report {
              *encode* serializes the same struct and signs. Keys and validation settings are \
              made once, outside the timing, for every library (jsonwebtoken and jwt-simple \
              still re-read key bytes inside some calls: that cost is theirs). RSA keys are \
-             2048-bit. The **floor** is ring alone with keys parsed once, base64url of the \
-             segments and one serde_json parse of the claims (`benches/src/floor.rs`).\n"
+             2048-bit. The **floor** is the backend alone with keys parsed once, base64url \
+             of the segments and one serde_json parse of the claims (`benches/src/floor.rs`): \
+             ring's floor beside jwtkit on ring, aws-lc-rs's beside jwtkit on aws-lc-rs. \
+             ES512 and ES256K exist on aws-lc-rs only; jsonwebtoken has neither, jwt-simple \
+             has ES256K.\n"
         );
 
         let _ = writeln!(md, "## Rust\n");
         let _ = writeln!(
             md,
-            "Median time per call (µs), then jwtkit's time as a multiple of each other \
-             column's.\n"
+            "Median time per call (µs), then ratios of those times. Each backend's run \
+             measures jwtkit, its floor and jsonwebtoken 10 in one process (jsonwebtoken 10 \
+             shown from the aws-lc-rs run, jsonwebtoken 9 from ring's, jwt-simple from \
+             aws-lc-rs's); `aws-lc-rs / ring` compares the two runs.\n"
         );
         let mut header = String::from("| operation |");
         let mut rule = String::from("|---|");
@@ -713,8 +942,8 @@ impl Report {
             let _ = write!(header, " {name} |");
             rule.push_str("---:|");
         }
-        for (_, name) in &RUST_COLUMNS[1..] {
-            let _ = write!(header, " jwtkit / {name} |");
+        for (_, _, name) in RUST_RATIOS {
+            let _ = write!(header, " {name} |");
             rule.push_str("---:|");
         }
         let _ = writeln!(md, "{header}\n{rule}");
@@ -725,8 +954,8 @@ impl Report {
                 for (id, _) in RUST_COLUMNS {
                     let _ = write!(md, " {} |", micros(self.median(&group, id)));
                 }
-                for (id, _) in &RUST_COLUMNS[1..] {
-                    let _ = write!(md, " {} |", times(self.ratio(alg, op, id)));
+                for (num, den, _) in RUST_RATIOS {
+                    let _ = write!(md, " {} |", times(self.ratio(alg, op, num, den)));
                 }
                 md.push('\n');
             }
@@ -741,18 +970,24 @@ impl Report {
         );
         let _ = writeln!(
             md,
-            "| algorithm | 1 thread (µs) | 2 threads (µs) | speedup |\n|---|---:|---:|---:|"
+            "| algorithm | backend | 1 thread (µs) | 2 threads (µs) | speedup |\n\
+             |---|---|---:|---:|---:|"
         );
         for alg in ["HS256", "ES256"] {
-            let group = format!("{alg}/threads");
-            let (one, two) = (self.median(&group, "1"), self.median(&group, "2"));
-            let _ = writeln!(
-                md,
-                "| {alg} | {} | {} | {} |",
-                micros(one),
-                micros(two),
-                times(one.zip(two).map(|(a, b)| a / b))
-            );
+            for backend in Backend::ALL {
+                let group = format!("{alg}/threads");
+                let tag = backend.tag();
+                let one = self.median(&group, &format!("{tag}/1"));
+                let two = self.median(&group, &format!("{tag}/2"));
+                let _ = writeln!(
+                    md,
+                    "| {alg} | {} | {} | {} | {} |",
+                    backend.name(),
+                    micros(one),
+                    micros(two),
+                    times(one.zip(two).map(|(a, b)| a / b))
+                );
+            }
         }
         md.push('\n');
 
@@ -771,8 +1006,8 @@ impl Report {
         for alg in ALGS {
             for op in OPS {
                 let what = format!("{alg}/{op}");
-                for (id, name) in RUST_COLUMNS {
-                    if let Some((count, bytes)) = self.allocs.get(&(what.clone(), id.to_owned())) {
+                for (who, name) in ALLOC_ROWS {
+                    if let Some((count, bytes)) = self.allocs.get(&(what.clone(), who.to_owned())) {
                         let _ = writeln!(md, "| {alg} {op} | {name} | {count} | {bytes:.0} |");
                     }
                 }
@@ -784,26 +1019,37 @@ impl Report {
             let _ = writeln!(md, "### Instructions (callgrind)\n");
             let _ = writeln!(
                 md,
-                "Instructions per call of jwtkit and the floor, counted by callgrind: exact, \
-                 and immune to the other processes that make the timings above drift. (Under \
-                 valgrind ring picks its AVX SHA-256 instead of the SHA extensions, so HMAC \
-                 counts more instructions here than it spends on the real CPU.)\n"
+                "Instructions per call of jwtkit and the floor on each backend, counted by \
+                 callgrind: exact, and immune to the other processes that make the timings \
+                 above drift. (Under valgrind the libraries pick their AVX SHA-256 instead of \
+                 the SHA extensions, so HMAC counts more instructions here than it spends on \
+                 the real CPU.)\n"
             );
             let _ = writeln!(
                 md,
-                "| operation | jwtkit | floor | jwtkit / floor |\n|---|---:|---:|---:|"
+                "| operation | jwtkit (aws-lc-rs) | floor (aws-lc-rs) | jwtkit / floor | \
+                 jwtkit (ring) | floor (ring) | jwtkit / floor |\n\
+                 |---|---:|---:|---:|---:|---:|---:|"
             );
             for op in OPS {
                 for alg in ALGS {
                     let what = format!("{alg}/{op}");
                     let get = |who: &str| self.instructions.get(&(what.clone(), who.to_owned()));
-                    if let (Some(jwtkit), Some(floor)) = (get("jwtkit"), get("floor")) {
-                        let _ = writeln!(
-                            md,
-                            "| {alg} {op} | {jwtkit:.0} | {floor:.0} | {:.3} |",
-                            jwtkit / floor
+                    let mut cells = String::new();
+                    for tag in ["aws-lc", "ring"] {
+                        let (jwtkit, floor) =
+                            (get(&format!("{tag}/jwtkit")), get(&format!("{tag}/floor")));
+                        let count =
+                            |n: Option<&f64>| n.map_or("—".to_owned(), |n| format!("{n:.0}"));
+                        let _ = write!(
+                            cells,
+                            " {} | {} | {} |",
+                            count(jwtkit),
+                            count(floor),
+                            times(jwtkit.zip(floor).map(|(j, f)| j / f))
                         );
                     }
+                    let _ = writeln!(md, "| {alg} {op} |{cells}");
                 }
             }
             md.push('\n');
@@ -815,8 +1061,10 @@ impl Report {
             "`bindings/c/benches/verify.c`: `jwtkit_verify` with a key and validator made once \
              (claims handed back as JSON), against libjwt's `jwt_decode` plus the `alg`, `exp`, \
              `iss` and `aud` checks a libjwt 1.10 caller must write, and against the Rust call \
-             beneath `jwtkit_verify` (`decode_raw`, from the criterion run above). Median of \
-             alternating batches, µs per verify.\n"
+             beneath `jwtkit_verify` (`decode_raw`, from the criterion run above). The program \
+             is built twice, on libjwtkit built on each backend, and each build times libjwt \
+             too (shown: the aws-lc-rs build's). Median of alternating batches, µs per \
+             verify.\n"
         );
         if let Some(why) = &self.c.libjwt_missing {
             let _ = writeln!(md, "**{why}.**\n");
@@ -828,21 +1076,28 @@ impl Report {
             .map_or("libjwt".to_owned(), |v| format!("libjwt {v}"));
         let _ = writeln!(
             md,
-            "| verify | jwtkit (C) | {libjwt_name} | Rust path | {libjwt_name} / jwtkit | jwtkit C / Rust |\n\
-             |---|---:|---:|---:|---:|---:|"
+            "| verify | jwtkit C (aws-lc-rs) | jwtkit C (ring) | {libjwt_name} | Rust path \
+             (aws-lc-rs) | Rust path (ring) | {libjwt_name} / jwtkit (aws-lc-rs) | \
+             {libjwt_name} / jwtkit (ring) | C / Rust (aws-lc-rs) | C / Rust (ring) |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for alg in ["HS256", "RS256", "ES256"] {
-            let jwtkit = self.c_time(alg, "jwtkit");
-            let libjwt = self.c_time(alg, "libjwt");
-            let rust = self.median(&format!("{alg}/decode_raw"), "jwtkit");
+            let jwtkit = |tag: &str| self.c_time(alg, &format!("{tag}/jwtkit"));
+            let libjwt = |tag: &str| self.c_time(alg, &format!("{tag}/libjwt"));
+            let rust =
+                |tag: &str| self.median(&format!("{alg}/decode_raw"), &format!("{tag}/jwtkit"));
             let _ = writeln!(
                 md,
-                "| {alg} | {} | {} | {} | {} | {} |",
-                micros(jwtkit),
-                micros(libjwt),
-                micros(rust),
-                times(libjwt.zip(jwtkit).map(|(l, j)| l / j)),
-                times(jwtkit.zip(rust).map(|(c, r)| c / r)),
+                "| {alg} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                micros(jwtkit("aws-lc")),
+                micros(jwtkit("ring")),
+                micros(libjwt("aws-lc")),
+                micros(rust("aws-lc")),
+                micros(rust("ring")),
+                times(libjwt("aws-lc").zip(jwtkit("aws-lc")).map(|(l, j)| l / j)),
+                times(libjwt("ring").zip(jwtkit("ring")).map(|(l, j)| l / j)),
+                times(jwtkit("aws-lc").zip(rust("aws-lc")).map(|(c, r)| c / r)),
+                times(jwtkit("ring").zip(rust("ring")).map(|(c, r)| c / r)),
             );
         }
         md.push('\n');
@@ -855,7 +1110,8 @@ impl Report {
                     "jwtkit's PyJWT-compatible calls (with `cryptography` key objects and with PEM \
                      strings) and its parsed-once `Key`/`Validator` path, beside PyJWT, pyjwt-rs \
                      and the floor (`hmac` / `cryptography` primitives with keys parsed once), \
-                     interleaved in one process (`bindings/python/benches/bench.py`).\n\n{tables}\n"
+                     interleaved in one process (`bindings/python/benches/bench.py`), once with \
+                     a wheel built on each backend.\n\n{tables}"
                 );
             }
             Err(why) => {
@@ -863,7 +1119,7 @@ impl Report {
             }
         }
 
-        let _ = writeln!(md, "## Targets (issue 6), judged from this run\n");
+        let _ = writeln!(md, "## Targets (issues 6 and 12), judged from this run\n");
         let _ = writeln!(md, "| target | goal | measured | |\n|---|---|---:|---|");
         for target in self.targets() {
             let verdict = match target.met {
@@ -883,31 +1139,35 @@ impl Report {
     }
 
     /// A horizontal bar chart, log scale: for every operation, each other column's time as a
-    /// multiple of jwtkit's (right of 1: jwtkit is faster).
+    /// multiple of jwtkit on aws-lc-rs (right of 1: jwtkit on aws-lc-rs is faster). jwtkit on
+    /// ring is one of the bars, so the chart shows both backends.
     fn chart(&self) -> String {
-        const COLORS: [&str; 4] = ["#7f7f7f", "#d62728", "#ff7f0e", "#2ca02c"];
+        const COLORS: [&str; 6] = [
+            "#7f7f7f", "#1f77b4", "#c7c7c7", "#d62728", "#ff7f0e", "#2ca02c",
+        ];
         const LEFT: f64 = 130.0;
         const WIDTH: f64 = 560.0;
-        const BAR: f64 = 7.0;
-        const ROW: f64 = 4.0 * BAR + 10.0;
+        const BAR: f64 = 6.0;
+        const ROW: f64 = 6.0 * BAR + 10.0;
         let (min_log, max_log) = (-3.0f64, 5.0f64); // 1/8 × to 32 ×
         let x = |ratio: f64| {
             let log = ratio.log2().clamp(min_log, max_log);
             LEFT + (log - min_log) / (max_log - min_log) * WIDTH
         };
+        let reference = RUST_COLUMNS[0].0;
         let rows: Vec<(String, Vec<Option<f64>>)> = OPS
             .iter()
             .flat_map(|op| ALGS.iter().map(move |alg| (*alg, *op)))
             .map(|(alg, op)| {
                 let ratios = RUST_COLUMNS[1..]
                     .iter()
-                    .map(|(id, _)| self.ratio(alg, op, id).map(|r| 1.0 / r))
+                    .map(|(id, _)| self.ratio(alg, op, id, reference))
                     .collect();
                 (format!("{alg} {op}"), ratios)
             })
             .collect();
         let top = 40.0;
-        let height = top + ROW * rows.len() as f64 + 60.0;
+        let height = top + ROW * rows.len() as f64 + 76.0;
         let total_width = LEFT + WIDTH + 30.0;
         let mut svg = String::new();
         let _ = writeln!(
@@ -920,7 +1180,7 @@ impl Report {
         );
         let _ = writeln!(
             svg,
-            r#"<text x="10" y="18" font-size="13" font-weight="bold">Each library's time as a multiple of jwtkit's (log scale; right of 1×: jwtkit is faster)</text>"#
+            r#"<text x="10" y="18" font-size="13" font-weight="bold">Each time as a multiple of jwtkit (aws-lc-rs)'s (log scale; right of 1×: jwtkit is faster)</text>"#
         );
         let bottom = top + ROW * rows.len() as f64;
         for tick in -3i32..=5 {
@@ -952,7 +1212,7 @@ impl Report {
                 svg,
                 r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{label}</text>"#,
                 LEFT - 8.0,
-                y + 2.0 * BAR + 3.0
+                y + 3.0 * BAR + 3.0
             );
             for (j, ratio) in ratios.iter().enumerate() {
                 let Some(ratio) = ratio else { continue };
@@ -965,7 +1225,7 @@ impl Report {
                 };
                 let _ = writeln!(
                     svg,
-                    r#"<rect x="{start:.1}" y="{by:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{label}: {} {ratio:.2}× jwtkit</title></rect>"#,
+                    r#"<rect x="{start:.1}" y="{by:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{label}: {} {ratio:.2}× jwtkit (aws-lc-rs)</title></rect>"#,
                     len.max(0.5),
                     BAR - 1.0,
                     COLORS[j],
@@ -973,16 +1233,15 @@ impl Report {
                 );
             }
         }
-        let legend_y = bottom + 34.0;
         for (j, (_, name)) in RUST_COLUMNS[1..].iter().enumerate() {
-            let lx = LEFT + 140.0 * j as f64;
+            let lx = LEFT + 150.0 * (j % 4) as f64;
+            let ly = bottom + 34.0 + 18.0 * (j / 4) as f64;
             let _ = writeln!(
                 svg,
-                r#"<rect x="{lx}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}">{name}</text>"#,
-                legend_y - 9.0,
+                r#"<rect x="{lx}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{ly:.1}">{name}</text>"#,
+                ly - 9.0,
                 COLORS[j],
                 lx + 14.0,
-                legend_y
             );
         }
         svg.push_str("</svg>\n");
@@ -990,31 +1249,45 @@ impl Report {
     }
 }
 
+/// The rows of the allocation table: (`<backend tag>/<contender>`, name).
+const ALLOC_ROWS: [(&str, &str); 7] = [
+    ("aws-lc/jwtkit", "jwtkit (aws-lc-rs)"),
+    ("aws-lc/floor", "floor (aws-lc-rs)"),
+    ("ring/jwtkit", "jwtkit (ring)"),
+    ("ring/floor", "floor (ring)"),
+    ("aws-lc/jsonwebtoken10", "jsonwebtoken 10"),
+    ("ring/jsonwebtoken9", "jsonwebtoken 9"),
+    ("aws-lc/jwt-simple", "jwt-simple"),
+];
+
 /// Standing notes on where limits come from; the numbers above are this run's.
 const NOTES: &str = "\
 ## Notes
 
-- **ring sets the floor for the asymmetric algorithms.** jwtkit's RSA, ECDSA and Ed25519 calls
-  are ring's calls plus a few hundred nanoseconds of JOSE work, so their ratios to the floor
-  sit near 1. ring 0.17 has no parsed RSA or ECDSA *public* key type: `UnparsedPublicKey`
-  decodes the key bytes on every verification, in jwtkit and the floor alike. Where a peer on
-  aws-lc (jsonwebtoken 10) is faster at an operation, that is aws-lc against ring, not the
-  JOSE layer: aws-lc's Ed25519 and P-256 code is faster than ring's.
+- **The backend sets the floor for the asymmetric algorithms.** jwtkit's RSA, ECDSA and
+  Ed25519 calls are the backend's calls plus a few hundred nanoseconds of JOSE work, so their
+  ratios to the floor of the same backend sit near 1. ring 0.17 has no parsed RSA or ECDSA
+  *public* key type: `UnparsedPublicKey` decodes the key bytes on every verification, in
+  jwtkit and the ring floor alike. aws-lc-rs has one (`ParsedPublicKey`), which jwtkit's
+  aws-lc-rs backend and its floor both use. jsonwebtoken 10 is on aws-lc-rs too but builds its
+  crypto objects from key bytes on each call.
 - **HS256 decode is where jwtkit's JOSE work shows**, because HMAC itself is cheap. jwtkit
   reads the claims twice: once into a borrowed view that validation reads (unique member
   names at every depth, NumericDate types, `iss`, `aud`, `sub`, bounded nesting), once into
-  the caller's type. The floor parses once and checks none of that. Under callgrind the view
-  pass is about 7 000 of jwtkit's 36 000 instructions per HS256 decode (the floor: 25 000);
-  merging the two passes needs a deserializer that tees the registered claims to validation
-  and still checks whatever the caller's type ignores. The header is parsed straight into its
-  typed members and every segment is decoded into a stack buffer, so a typed decode allocates
-  only the claims' own strings and the header's `typ` and `kid`.
-- The C table's Rust column comes from the criterion run, the C columns from the C program a
-  minute later: that ratio is across two processes, so it carries more noise than the others.
+  the caller's type. The floor parses once and checks none of that. Merging the two passes
+  needs a deserializer that tees the registered claims to validation and still checks
+  whatever the caller's type ignores. The header is parsed straight into its typed members
+  and every segment is decoded into a stack buffer, so a typed decode allocates only the
+  claims' own strings and the header's `typ` and `kid`.
+- The C table's Rust columns come from the criterion runs, the C columns from the C programs
+  a minute later: those ratios are across two processes, so they carry more noise than the
+  others. So does the `aws-lc-rs / ring` column of the Rust table.
 - **jsonwebtoken** parses the claims twice on decode (once for validation, once into the
-  caller's type) and builds its crypto objects from key bytes on each call.
+  caller's type) and builds its crypto objects from key bytes on each call. It has neither
+  ES512 nor ES256K.
 - **jwt-simple** is built with its `pure-rust` feature (its default, `optimal`, builds
-  BoringSSL, which needs cmake), so its RSA is the pure-Rust `rsa` crate.
+  BoringSSL, which needs cmake), so its RSA is the pure-Rust `rsa` crate and its ES256K the
+  pure-Rust `k256`.
 - The thread speedup needs both cores free: another process on a 2-core machine lowers it.
   The load average above says how quiet the machine was.
 ";
@@ -1044,12 +1317,21 @@ mod tests {
                     let ns = 1000.0 * (k as f64 + 1.0);
                     rust.insert((format!("{alg}/{op}"), (*id).to_owned()), ns);
                 }
+                rust.insert(
+                    (format!("{alg}/{op}"), "ring/jsonwebtoken10".to_owned()),
+                    8000.0,
+                );
             }
         }
-        rust.insert(("HS256/threads".into(), "1".into()), 1000.0);
-        rust.insert(("HS256/threads".into(), "2".into()), 520.0);
+        for tag in ["aws-lc", "ring"] {
+            rust.insert(("HS256/threads".into(), format!("{tag}/1")), 1000.0);
+            rust.insert(("HS256/threads".into(), format!("{tag}/2")), 520.0);
+        }
         let mut allocs = Allocs::new();
-        allocs.insert(("HS256/decode".into(), "jwtkit".into()), (10.0, 200.0));
+        allocs.insert(
+            ("HS256/decode".into(), "aws-lc/jwtkit".into()),
+            (10.0, 200.0),
+        );
         Report {
             quick: true,
             machine: Machine {
@@ -1063,11 +1345,11 @@ mod tests {
             rust,
             allocs,
             instructions: Instructions::from([(
-                ("HS256/decode".to_owned(), "jwtkit".to_owned()),
+                ("HS256/decode".to_owned(), "ring/jwtkit".to_owned()),
                 36_000.0,
             )]),
             c: CResults {
-                times: BTreeMap::from([(("HS256".into(), "jwtkit".into()), 1000.0)]),
+                times: BTreeMap::from([(("HS256".into(), "ring/jwtkit".into()), 1000.0)]),
                 libjwt_missing: Some("libjwt was not found".into()),
                 libjwt_version: None,
             },
@@ -1080,37 +1362,58 @@ mod tests {
         let report = report();
         let md = report.markdown();
         for heading in [
+            "## Which backend the artifacts ship",
             "## Rust",
             "### Threads",
             "### Allocations",
+            "### Instructions",
             "## C",
             "## Python",
         ] {
             assert!(md.contains(heading), "{heading}");
         }
-        assert!(md.contains("| HS256 decode | 1.00 | 2.00 | 3.00 | 4.00 | 5.00 | 0.50 |"));
+        assert!(md.contains(
+            "| HS256 decode | 1.00 | 2.00 | 3.00 | 4.00 | 5.00 | 6.00 | 7.00 | 0.50 | 0.20 | \
+             0.75 | 0.38 | 0.33 |"
+        ));
+        assert!(md.contains("| ES512 encode | 1.00 |"));
         assert!(md.contains("**libjwt was not found.**"));
+        assert!(md.contains("aws-lc-rs takes 0.33 × ring's time"));
         let text = report.targets_text();
-        assert!(text.contains("met    Rust HS256 decode+validate vs the floor: 0.50 ×"));
-        assert!(text.contains("met    Rust HS256 decode throughput, 2 threads vs 1: 1.92 ×"));
-        assert!(text.contains("n/a    C HS256 verify vs libjwt: libjwt not measured"));
+        assert!(
+            text.contains("met    Rust (aws-lc-rs) HS256 decode+validate vs the floor: 0.50 ×")
+        );
+        assert!(text.contains("met    Rust (aws-lc-rs) ES512 encode vs jsonwebtoken 10: 0.20 ×"));
+        assert!(
+            text.contains("met    Rust (ring) HS256 decode throughput, 2 threads vs 1: 1.92 ×")
+        );
+        assert!(text.contains("n/a    C (ring) HS256 verify vs libjwt: libjwt not measured"));
     }
 
     #[test]
     fn the_chart_is_one_svg_with_a_bar_per_ratio() {
         let svg = report().chart();
         assert!(svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"));
-        assert_eq!(svg.matches("<title>").count(), ALGS.len() * OPS.len() * 4);
+        assert_eq!(svg.matches("<title>").count(), ALGS.len() * OPS.len() * 6);
     }
 
     #[test]
-    fn criterion_and_allocation_output_is_read() {
-        let allocs = parse_allocs("# note\nallocs\tHS256/decode\tjwtkit\t10\t203\nother\n");
+    fn criterion_c_and_allocation_output_is_read() {
+        let allocs = parse_allocs(
+            "# note\nallocs\tHS256/decode\tjwtkit\t10\t203\nother\n",
+            Backend::AwsLc,
+        );
         assert_eq!(
-            allocs.get(&("HS256/decode".into(), "jwtkit".into())),
+            allocs.get(&("HS256/decode".into(), "aws-lc/jwtkit".into())),
             Some(&(10.0, 203.0))
+        );
+        let c = parse_c("# x\nc\ths256/verify\tlibjwt\t1234.5\n", Backend::Ring);
+        assert_eq!(
+            c.get(&("HS256".into(), "ring/libjwt".into())),
+            Some(&1234.5)
         );
         let versions = locked_versions(&workspace_root().join("Cargo.lock"));
         assert!(versions.iter().any(|(name, _)| name == "ring"));
+        assert!(versions.iter().any(|(name, _)| name == "aws-lc-rs"));
     }
 }

@@ -10,24 +10,59 @@ use crate::run::{cargo, workspace_root};
 /// The version the library and `jwtkit.pc` carry, read from the binding crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// jwt-crypto's crypto backend, chosen by cargo feature in every workspace member: `ring`
+/// (the default) or `aws-lc-rs` (with default features off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Ring,
+    AwsLc,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 2] = [Backend::Ring, Backend::AwsLc];
+
+    /// The cargo (and maturin) arguments that select this backend.
+    pub fn cargo_args(self) -> &'static [&'static str] {
+        match self {
+            Backend::Ring => &[],
+            Backend::AwsLc => &["--no-default-features", "--features", "aws-lc-rs"],
+        }
+    }
+
+    /// The cargo feature's name, as reports name the backend.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Ring => "ring",
+            Backend::AwsLc => "aws-lc-rs",
+        }
+    }
+
+    /// A short tag for file and directory names.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Backend::Ring => "ring",
+            Backend::AwsLc => "aws-lc",
+        }
+    }
+}
+
 /// Where `cargo xtask c` lays the library out.
 pub fn staging_prefix() -> PathBuf {
     workspace_root().join("target/jwtkit-c")
 }
 
-/// Builds the library in release mode and lays it out under `prefix`.
+/// Builds the library (default backend) in release mode and lays it out under `prefix`.
 pub fn build(prefix: &Path) -> Result<(), String> {
-    println!("==> building libjwtkit (release)");
+    build_with(prefix, Backend::Ring)
+}
+
+/// Builds the library on `backend` in release mode and lays it out under `prefix`.
+pub fn build_with(prefix: &Path, backend: Backend) -> Result<(), String> {
+    println!("==> building libjwtkit (release, {})", backend.name());
     let output = cargo()
-        .args([
-            "rustc",
-            "--release",
-            "--package",
-            "jwtkit-c",
-            "--lib",
-            "--",
-            "--print=native-static-libs",
-        ])
+        .args(["rustc", "--release", "--package", "jwtkit-c", "--lib"])
+        .args(backend.cargo_args())
+        .args(["--", "--print=native-static-libs"])
         .output()
         .map_err(|err| format!("cargo rustc: {err}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -55,7 +90,12 @@ pub fn build(prefix: &Path) -> Result<(), String> {
     symlink(&versioned, &lib.join(format!("libjwtkit.so.{major}")))?;
     symlink(&versioned, &lib.join("libjwtkit.so"))?;
 
-    let pc = pc_file(&prefix.display().to_string(), "${prefix}/lib", &native_libs);
+    let pc = pc_file(
+        &prefix.display().to_string(),
+        "${prefix}/lib",
+        &native_libs,
+        backend,
+    );
     let pc_path = pkgconfig.join("jwtkit.pc");
     std::fs::write(&pc_path, pc).map_err(|err| format!("writing {}: {err}", pc_path.display()))?;
     println!("==> libjwtkit {VERSION} in {}", prefix.display());
@@ -94,10 +134,14 @@ pub fn native_static_libs(stderr: &str) -> Result<String, String> {
 
 /// `jwtkit.pc` for a library in `libdir` under `prefix`, both as pkg-config variables may
 /// spell them: `${pcfiledir}/../..` and `${prefix}/lib` give a tree that can be moved.
-pub fn pc_file(prefix: &str, libdir: &str, libs_private: &str) -> String {
+pub fn pc_file(prefix: &str, libdir: &str, libs_private: &str, backend: Backend) -> String {
+    let crypto = match backend {
+        Backend::Ring => "ring",
+        Backend::AwsLc => "AWS-LC",
+    };
     format!(
         "prefix={prefix}\nincludedir=${{prefix}}/include\nlibdir={libdir}\n\n\
-         Name: jwtkit\nDescription: JSON Web Tokens, strict by default, on ring\n\
+         Name: jwtkit\nDescription: JSON Web Tokens, strict by default, on {crypto}\n\
          Version: {VERSION}\nCflags: -I${{includedir}}\nLibs: -L${{libdir}} -ljwtkit\n\
          Libs.private: {libs_private}\n"
     )

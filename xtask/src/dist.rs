@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::c::{self, VERSION};
+use crate::c::{self, Backend, VERSION};
 use crate::python;
 use crate::run::{cargo, ensure_tools, step, workspace_root};
 
@@ -47,6 +47,11 @@ const RUST_CRATES: [&str; 2] = ["jwt-core", "jwt-crypto"];
 const DEB_REVISION: &str = "1";
 /// What the examples print when every request got the expected answer.
 const EXAMPLE_OK: &str = "every request answered as expected";
+
+/// The crypto backend the wheel, libjwtkit and the `jwtkit` command ship on: aws-lc-rs, the
+/// only one with every algorithm PyJWT and libjwt offer but Ed448 (ES512, ES256K), and the
+/// faster one on every operation BENCHMARKS.md measures. Rust users choose by feature.
+pub const BACKEND: Backend = Backend::AwsLc;
 
 const USAGE: &str = "usage: cargo xtask dist [--target TRIPLE]";
 
@@ -513,6 +518,7 @@ fn build_wheel(tools: &Tools, target: &Target, dirs: &Dirs) -> Result<(PathBuf, 
     let mut build = Command::new(&tools.python);
     build
         .args(["-m", "maturin", "build", "--release", "--quiet", "--zig"])
+        .args(BACKEND.cargo_args())
         .args(["--compatibility", compatibility, "--target", &target.triple])
         .arg("--out")
         .arg(&dirs.out)
@@ -520,7 +526,8 @@ fn build_wheel(tools: &Tools, target: &Target, dirs: &Dirs) -> Result<(PathBuf, 
     tools.zig_env(&mut build, &dirs.build.join("wheel"));
     step(
         &format!(
-            "maturin build --zig --compatibility {compatibility} --target {}",
+            "maturin build --zig ({}) --compatibility {compatibility} --target {}",
+            BACKEND.name(),
             target.triple
         ),
         build,
@@ -657,6 +664,7 @@ fn build_c(tools: &Tools, target: &Target, dirs: &Dirs) -> Result<(CBuild, Strin
         "--target",
         &zig_triple,
     ])
+    .args(BACKEND.cargo_args())
     .args(["--", "--print=native-static-libs"])
     .current_dir(&dirs.root);
     tools.zig_env(&mut lib, &dirs.build.join("c"));
@@ -680,6 +688,7 @@ fn build_c(tools: &Tools, target: &Target, dirs: &Dirs) -> Result<(CBuild, Strin
         "--target",
         &zig_triple,
     ])
+    .args(BACKEND.cargo_args())
     .current_dir(&dirs.root);
     tools.zig_env(&mut cli, &dirs.build.join("c"));
     step(
@@ -688,7 +697,10 @@ fn build_c(tools: &Tools, target: &Target, dirs: &Dirs) -> Result<(CBuild, Strin
     )?;
 
     let dir = dirs.build.join("c").join(&target.triple).join("release");
-    let detail = format!("for {zig_triple}; Libs.private: {libs_private}");
+    let detail = format!(
+        "for {zig_triple} on {}; Libs.private: {libs_private}",
+        BACKEND.name()
+    );
     Ok((CBuild { dir, libs_private }, detail))
 }
 
@@ -782,7 +794,12 @@ fn stage_tarball(
     install_static_library(target, built, &lib)?;
     write(
         &lib.join("pkgconfig/jwtkit.pc"),
-        &c::pc_file("${pcfiledir}/../..", "${prefix}/lib", &built.libs_private),
+        &c::pc_file(
+            "${pcfiledir}/../..",
+            "${prefix}/lib",
+            &built.libs_private,
+            BACKEND,
+        ),
     )?;
     write_cmake_package(&lib.join("cmake/jwtkit"), "../include", &values)?;
     write_examples(&doc.join("examples"), &values)?;
@@ -1274,6 +1291,7 @@ fn build_debs(
             "/usr",
             &format!("${{prefix}}/lib/{multiarch}"),
             &built.libs_private,
+            BACKEND,
         ),
     )?;
     write_cmake_package(&lib.join("cmake/jwtkit"), "../../include", &values)?;

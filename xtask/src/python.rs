@@ -87,11 +87,17 @@ pub fn wheel() -> Result<PathBuf, String> {
         .args(["-m", "maturin", "build", "--release", "--quiet"])
         // The backend the shipped wheel uses (aws-lc-rs: ES512 and ES256K, as PyJWT has), so
         // the suites test what users install.
-        .args(["--no-default-features", "--features", "aws-lc-rs"])
+        .args(crate::dist::BACKEND.cargo_args())
         .arg("--out")
         .arg(&out)
         .current_dir(root.join("bindings/python"));
-    step("maturin build --release (abi3 wheel, aws-lc-rs)", build)?;
+    step(
+        &format!(
+            "maturin build --release (abi3 wheel, {})",
+            crate::dist::BACKEND.name()
+        ),
+        build,
+    )?;
     std::fs::read_dir(&out)
         .map_err(|err| format!("reading {}: {err}", out.display()))?
         .flatten()
