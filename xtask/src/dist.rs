@@ -582,6 +582,52 @@ fn extract_wheel_library(tools: &Tools, wheel: &Path, work: &Path) -> Result<Pat
     find_file(&package, "_native", ".so")
 }
 
+/// Makes cargo rebuild jwtkit's own crates in a target directory kept between runs. In the
+/// sdist build the files carry maturin's fixed timestamp, older than any earlier build, and
+/// cargo hashes a path crate by its place in the workspace, not by where pip unpacked it; in
+/// `cargo package`'s verifying build, jwt-core 0.1.0 comes from a local registry, whose crates
+/// cargo takes to never change. Either way a crate whose dependencies did not change would be
+/// taken from the last run, stale.
+fn forget_own_crates(target_dir: &Path) -> Result<(), String> {
+    for profile in ["debug", "release"] {
+        forget_own_crates_in(&target_dir.join(profile).join(".fingerprint"))?;
+    }
+    // cargo also keeps each local registry's crates unpacked under CARGO_HOME (the folders
+    // named `-<hash>`; crates.io's is named after its host) and never unpacks one again.
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let sources = cargo_home.map(|home| home.join("registry/src"));
+    for registry in sources
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if registry.file_name().to_string_lossy().starts_with('-') {
+            forget_own_crates_in(&registry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn forget_own_crates_in(fingerprints: &Path) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(fingerprints) else {
+        return Ok(()); // a first run: nothing to forget
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if ["jwt-core-", "jwt-crypto-", "jwt-jwks-", "jwtkit-python-"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+        {
+            std::fs::remove_dir_all(entry.path())
+                .map_err(|err| format!("removing {}: {err}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Builds a wheel from the sdist with pip, in a fresh venv, the way `pip install` of the sdist
 /// does (build isolation, maturin as pyproject.toml asks, held to the pinned version), installs
 /// it and uses it.
@@ -591,6 +637,8 @@ fn check_sdist(sdist: &Path, dirs: &Dirs) -> Result<((), String), String> {
     write(&constraints, &format!("{}\n", python::MATURIN))?;
     let wheels = dirs.work.join("sdist-wheel");
     mkdir(&wheels)?;
+    let target_dir = dirs.build.join("sdist");
+    forget_own_crates(&target_dir)?;
     let mut build = Command::new(&python);
     build
         .args([
@@ -606,8 +654,8 @@ fn check_sdist(sdist: &Path, dirs: &Dirs) -> Result<((), String), String> {
         .arg(sdist)
         .env("PIP_CONSTRAINT", &constraints)
         // Its own target directory: the registry's crates are kept between runs, jwtkit's
-        // own crates build from the sdist's copy each time.
-        .env("CARGO_TARGET_DIR", dirs.build.join("sdist"))
+        // own crates build from the sdist's copy each time (see `forget_own_crates`).
+        .env("CARGO_TARGET_DIR", &target_dir)
         .current_dir(&dirs.work);
     step(
         "pip wheel jwtkit sdist (maturin in an isolated build env)",
@@ -1567,6 +1615,7 @@ fn rust_packages(dirs: &Dirs) -> Result<((), String), String> {
         }
     }
     // Uncommitted work elsewhere in the tree must not stop the check (CI's clone is clean).
+    forget_own_crates(&dirs.build.join("package"))?;
     let mut package = cargo();
     package
         .args(["package", "--allow-dirty"])
