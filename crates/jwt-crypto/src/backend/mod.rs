@@ -5,7 +5,7 @@
 //! `aws-lc-rs`. Each offers the same items (`Prepared`, `fill_random`, `sha256`,
 //! `generate_rsa`, `generate_ec`, `generate_ed25519`), so the rest of the crate never names a backend.
 
-use jwt_core::{Algorithm, Error};
+use jwt_core::{Algorithm, Error, KeyFamily};
 
 #[cfg(all(feature = "ring", feature = "aws-lc-rs"))]
 compile_error!(
@@ -31,24 +31,18 @@ pub(crate) use self::aws_lc::*;
 /// The algorithms the compiled-in backend signs and verifies: every [`Algorithm`] with
 /// aws-lc-rs; all but ES512 and ES256K with ring, which has neither curve.
 pub fn supported_algorithms() -> &'static [Algorithm] {
-    #[cfg(feature = "ring")]
-    const SUPPORTED: &[Algorithm] = &[
-        Algorithm::HS256,
-        Algorithm::HS384,
-        Algorithm::HS512,
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::PS256,
-        Algorithm::PS384,
-        Algorithm::PS512,
-        Algorithm::ES256,
-        Algorithm::ES384,
-        Algorithm::EdDSA,
-    ];
-    #[cfg(not(feature = "ring"))]
-    const SUPPORTED: &[Algorithm] = Algorithm::ALL;
-    SUPPORTED
+    // Derived from the one list of algorithms: ring lacks the P-521 and secp256k1 families.
+    static SUPPORTED: std::sync::LazyLock<Vec<Algorithm>> = std::sync::LazyLock::new(|| {
+        Algorithm::ALL
+            .iter()
+            .copied()
+            .filter(|alg| {
+                cfg!(not(feature = "ring"))
+                    || !matches!(alg.family(), KeyFamily::EcP521 | KeyFamily::EcSecp256k1)
+            })
+            .collect()
+    });
+    &SUPPORTED
 }
 
 // What both backends share: the order they keep one key per HMAC hash in, and their errors.
