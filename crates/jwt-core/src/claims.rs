@@ -142,7 +142,7 @@ pub struct RegisteredClaims {
 pub(crate) struct ClaimsView<'a> {
     pub(crate) names: SmallList<Cow<'a, str>, 8>,
     /// The members whose value is `null`, which count as absent (as PyJWT counts them).
-    nulls: SmallList<Cow<'a, str>, 2>,
+    pub(crate) nulls: SmallList<Cow<'a, str>, 2>,
     pub(crate) iss: Option<Cow<'a, str>>,
     pub(crate) sub: Option<Cow<'a, str>>,
     pub(crate) aud: Option<SmallList<Cow<'a, str>, 2>>,
@@ -274,7 +274,7 @@ impl<'de> Visitor<'de> for ViewSeed {
 }
 
 /// `aud` as a list, whether the token wrote one string or an array of strings, and which.
-struct AudienceView<'de>(SmallList<Cow<'de, str>, 2>, bool);
+pub(crate) struct AudienceView<'de>(pub(crate) SmallList<Cow<'de, str>, 2>, pub(crate) bool);
 
 impl<'de> AudienceView<'de> {
     fn one(aud: Cow<'de, str>) -> Self {

@@ -3,12 +3,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::claims::RegisteredClaims;
+use crate::claims::{ClaimsView, RegisteredClaims};
 use crate::crypto::KeySource;
 use crate::error::Error;
 use crate::header::Header;
 use crate::json;
 use crate::jws::{PAYLOAD_INLINE, Parsed};
+use crate::one_pass::{self, Read};
 use crate::validation::Validation;
 
 /// A verified token: its header and its claims.
@@ -58,12 +59,37 @@ pub fn decode<T: DeserializeOwned>(
     validation: &Validation,
 ) -> Result<TokenData<T>, Error> {
     verify(token, keys, validation, |payload| {
-        let registered = validation.check_registered(payload)?;
-        let claims = serde_json::from_slice(payload).map_err(|err| {
-            Error::malformed(format!("claims do not fit the expected type: {err}"))
-        })?;
-        Ok((claims, registered))
+        typed_claims(payload, validation)
     })
+}
+
+/// The claims of a verified payload, validated and read into `T` in one pass (see
+/// [`one_pass`]), or in two where one cannot see everything.
+pub(crate) fn typed_claims<T: DeserializeOwned>(
+    payload: &[u8],
+    validation: &Validation,
+) -> Result<(T, RegisteredClaims), Error> {
+    let mut view = ClaimsView::default();
+    match one_pass::read(payload, &mut view) {
+        Read::Checked(claims) => {
+            validation.check_view(&view)?;
+            Ok((claims, view.to_registered()))
+        }
+        Read::Unchecked(claims) => Ok((claims, validation.check_registered(payload)?)),
+        Read::Failed => typed_claims_two_pass(payload, validation),
+    }
+}
+
+/// The claims read twice: once for validation, once into `T`. Its errors are the reference:
+/// the claims' own come before the type's.
+pub(crate) fn typed_claims_two_pass<T: DeserializeOwned>(
+    payload: &[u8],
+    validation: &Validation,
+) -> Result<(T, RegisteredClaims), Error> {
+    let registered = validation.check_registered(payload)?;
+    let claims = serde_json::from_slice(payload)
+        .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
+    Ok((claims, registered))
 }
 
 /// [`decode`] into a JSON object, for callers without a claims type (the Python layer).

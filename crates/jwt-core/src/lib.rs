@@ -87,6 +87,7 @@ mod error;
 mod header;
 pub mod json;
 pub mod jws;
+mod one_pass;
 #[cfg(test)]
 mod test_provider;
 mod validation;

@@ -266,7 +266,7 @@ impl Validation {
         Ok(view.to_registered())
     }
 
-    fn check_view(&self, claims: &ClaimsView<'_>) -> Result<(), Error> {
+    pub(crate) fn check_view(&self, claims: &ClaimsView<'_>) -> Result<(), Error> {
         if let Some(missing) = self.required.iter().find(|name| !claims.has(name)) {
             return Err(Error::MissingClaim(missing.clone()));
         }
