@@ -5,8 +5,8 @@ use serde::Serialize;
 use crate::crypto::Signer;
 use crate::error::Error;
 use crate::header::Header;
-use crate::json;
 use crate::jws;
+use crate::unique_json;
 
 /// Serializes `claims` (which must be a JSON object) under `header` and signs with `key`.
 ///
@@ -23,11 +23,9 @@ pub fn encode(
     claims: &impl Serialize,
     key: &(impl Signer + ?Sized),
 ) -> Result<String, Error> {
-    let payload = serde_json::to_vec(claims)
-        .map_err(|err| Error::malformed(format!("claims could not be serialized: {err}")))?;
     // A `#[serde(flatten)]` map can repeat a field's name, and a verifier that keeps the last
     // one would read claims the issuer never meant: refuse what verification would refuse.
-    json::check_unique_object(&payload).map_err(|err| {
+    let payload = unique_json::to_object_vec(claims).map_err(|err| {
         Error::malformed(format!(
             "claims must serialize to a JSON object with unique member names: {err}"
         ))

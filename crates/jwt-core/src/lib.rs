@@ -90,6 +90,7 @@ pub mod jws;
 mod one_pass;
 #[cfg(test)]
 mod test_provider;
+mod unique_json;
 mod validation;
 
 pub use algorithm::{Algorithm, KeyFamily};
