@@ -156,6 +156,7 @@ fn check_decode(
 ) -> Result<TokenData<Map<String, Value>>, ErrorKind> {
     let json = decode_json(token, keys, validation);
     let raw = decode_raw(token, keys, validation);
+    check_typed(token, keys, validation, &json);
     match (json, raw) {
         (Ok(json), Ok(raw)) => {
             let reparsed: Value = serde_json::from_str(&raw.claims).unwrap();
@@ -175,6 +176,45 @@ fn check_decode(
             json.map(|_| ()),
             raw.map(|_| ())
         ),
+    }
+}
+
+/// A claims type with every registered claim typed as validation reads it.
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // read only by Debug: the point is that deserializing succeeds
+struct Registered {
+    iss: Option<String>,
+    sub: Option<String>,
+    aud: Option<jwt_crypto::Audience>,
+    exp: Option<jwt_crypto::NumericDate>,
+    nbf: Option<f64>,
+    iat: Option<i64>,
+    jti: Option<String>,
+}
+
+/// `decode` into a type (read in one pass with validation) agrees with `decode_json`: the same
+/// claims and registered claims into a map, and the same refusal whatever the type.
+fn check_typed(
+    token: &str,
+    keys: &(impl KeySource + ?Sized),
+    validation: &Validation,
+    json: &Result<TokenData<Map<String, Value>>, Error>,
+) {
+    let map = jwt_crypto::decode::<Map<String, Value>>(token, keys, validation);
+    let typed = jwt_crypto::decode::<Registered>(token, keys, validation);
+    match json {
+        Ok(json) => {
+            let map = map.unwrap();
+            assert_eq!(map.claims, json.claims);
+            assert_eq!(map.registered(), json.registered());
+            if let Ok(typed) = typed {
+                assert_eq!(typed.registered(), json.registered());
+            }
+        }
+        Err(err) => {
+            assert_eq!(map.unwrap_err().kind(), err.kind(), "{token}");
+            assert_eq!(typed.unwrap_err().kind(), err.kind(), "{token}");
+        }
     }
 }
 
