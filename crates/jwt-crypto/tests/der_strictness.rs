@@ -406,10 +406,11 @@ fn ec_private_key_curves_must_agree() {
     );
     // Version 0 instead of 1.
     let v0 = seq(&[&[0x02, 0x01, 0x00], &members[1], &members[2], &members[3]]);
-    refused(
+    let message = refused(
         Key::from_pem(&pem_of("EC PRIVATE KEY", &v0)),
         "SEC1 version 0",
     );
+    assert!(message.contains("version"), "{message}");
     // The public key with unused bits.
     let mut public = contents(&members[3]);
     public[2] = 1;

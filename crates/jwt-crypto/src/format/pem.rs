@@ -2,6 +2,10 @@
 //!
 //! Text outside the blocks is ignored, as RFC 7468 allows. Legacy encrypted PEM (a
 //! `Proc-Type: 4,ENCRYPTED` header) and any other header are refused rather than skipped.
+//!
+//! The text is read here, as leniently as OpenSSL reads it (any line width, indentation, CRLF,
+//! several blocks): `pem-rfc7468`'s decoder takes only RFC 7468's strict form, so it writes our
+//! PEM but does not read it. The base64 inside is decoded by `base64ct`.
 
 use base64ct::{Base64, Encoding};
 use jwt_core::Error;

@@ -63,12 +63,16 @@ pub(crate) fn parse_private(
     outer_point: Option<&[u8]>,
 ) -> Result<EcMaterial, Error> {
     let key: EcPrivateKey<'_> = der::Decode::from_der(der_bytes).map_err(|error| {
-        // `ECParameters` other than a named curve is the SEQUENCE of explicit parameters.
         match error.kind() {
+            // `ECParameters` other than a named curve is the SEQUENCE of explicit parameters.
             ErrorKind::TagUnexpected {
                 expected: Some(Tag::ObjectIdentifier),
                 actual: Tag::Sequence,
             } => explicit_curve(),
+            // The version is the only INTEGER, and its only valid value is 1.
+            ErrorKind::Value { tag: Tag::Integer } => {
+                Error::InvalidKey("unknown ECPrivateKey version; expected 1".into())
+            }
             _ => asn1::malformed(error),
         }
     })?;
