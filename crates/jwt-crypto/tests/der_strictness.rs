@@ -562,3 +562,37 @@ fn pem_bodies_are_strict_base64() {
         "two blocks with text between",
     );
 }
+
+/// Every truncation and many single-byte corruptions of each structure, loaded under its own
+/// PEM label (which skips the shape detection `Key::from_der` does), either load or fail with
+/// `InvalidKey`; none may panic.
+#[test]
+fn corrupted_structures_under_their_labels_never_panic() {
+    for (pem, label) in [
+        (fixture!("rsa2048.pkcs1.pem"), "RSA PRIVATE KEY"),
+        (fixture!("rsa2048.pkcs1pub.pem"), "RSA PUBLIC KEY"),
+        (fixture!("ecp256.sec1.pem"), "EC PRIVATE KEY"),
+        (fixture!("ecp256.pkcs8.pem"), "PRIVATE KEY"),
+        (fixture!("ed25519.pkcs8.pem"), "PRIVATE KEY"),
+        (fixture!("ecp256.spki.pem"), "PUBLIC KEY"),
+        (fixture!("rsa2048.cert.pem"), "CERTIFICATE"),
+    ] {
+        let der = der_of(pem, label);
+        Key::from_pem(&pem_of(label, &der)).unwrap();
+        let check = |bytes: &[u8]| {
+            if let Err(error) = Key::from_pem(&pem_of(label, bytes)) {
+                assert_eq!(error.kind(), ErrorKind::InvalidKey, "{label}: {error}");
+            }
+        };
+        for len in 0..der.len() {
+            check(&der[..len]);
+        }
+        for position in (0..der.len()).step_by(5) {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut corrupted = der.clone();
+                corrupted[position] ^= flip;
+                check(&corrupted);
+            }
+        }
+    }
+}
