@@ -18,11 +18,6 @@ pub(crate) fn url_decode(text: &str, what: &str) -> Result<Vec<u8>, Error> {
         .map_err(|_| Error::InvalidKey(format!("{what} is not strict base64url without padding")))
 }
 
-/// Encodes with the standard alphabet and padding, as PEM bodies are.
-pub(crate) fn std_encode(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
-}
-
 /// Decodes a PEM body (whitespace already removed): standard alphabet, padding required,
 /// canonical trailing bits.
 pub(crate) fn std_decode(text: &str) -> Result<Vec<u8>, Error> {

@@ -2,7 +2,7 @@
 //! secrets), read into neutral [`Material`](crate::material::Material) and written back from
 //! it. Nothing here knows a backend.
 
-pub(crate) mod der;
+pub(crate) mod asn1;
 pub(crate) mod jwk;
 pub(crate) mod pem;
 pub(crate) mod pkcs1;

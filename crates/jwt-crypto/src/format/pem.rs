@@ -2,12 +2,17 @@
 //!
 //! Text outside the blocks is ignored, as RFC 7468 allows. Legacy encrypted PEM (a
 //! `Proc-Type: 4,ENCRYPTED` header) and any other header are refused rather than skipped.
+//!
+//! The text is read here, as leniently as OpenSSL reads it (any line width, indentation, CRLF,
+//! several blocks): `pem-rfc7468`'s decoder takes only RFC 7468's strict form, so it writes our
+//! PEM but does not read it. The base64 inside is decoded by `base64ct`.
 
+use base64ct::{Base64, Encoding};
 use jwt_core::Error;
-
-use crate::b64;
-use crate::secret::Secret;
+use pem_rfc7468::LineEnding;
 use zeroize::Zeroizing;
+
+use crate::secret::Secret;
 
 /// One PEM block: its label and its decoded DER (kept as a [`Secret`], since it is often a
 /// private key).
@@ -54,7 +59,7 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
                             "PEM block BEGIN {label} ends with END {end_label}"
                         )));
                     }
-                    let der = Secret::new(b64::std_decode(&body)?);
+                    let der = decode_body(&body)?;
                     blocks.push(Block { label, der });
                     // The body held the same secret in base64; it is wiped as it drops.
                     drop(body);
@@ -85,6 +90,15 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Block>, Error> {
     Ok(blocks)
 }
 
+/// Decodes a PEM body (whitespace removed) with `base64ct`, which runs in constant time, as
+/// suits a private key, and is strict: padding required, canonical trailing bits.
+fn decode_body(body: &str) -> Result<Secret, Error> {
+    let mut buf = Secret::zeroed(body.len() / 4 * 3);
+    let der = Base64::decode(body, buf.expose_mut())
+        .map_err(|_| Error::InvalidKey("PEM body is not valid base64".into()))?;
+    Ok(Secret::from_slice(der))
+}
+
 /// The one key block in `text`, skipping an `EC PARAMETERS` block. Several keys in one PEM
 /// (a private key and its certificate, a chain) are refused: which one was meant is a guess.
 pub(crate) fn parse_one(text: &str) -> Result<Block, Error> {
@@ -105,31 +119,20 @@ pub(crate) fn parse_one(text: &str) -> Result<Block, Error> {
     }
 }
 
-/// Encodes DER as a PEM block with 64-character lines.
+/// Encodes DER as a PEM block with 64-character lines (RFC 7468's strict form), all in wiped
+/// memory. Empty only if `label` is not a valid PEM label, which ours always are.
 pub(crate) fn encode(label: &str, der: &[u8]) -> Zeroizing<String> {
-    let body = Zeroizing::new(b64::std_encode(der));
-    // Sized up front so the text is never reallocated (which would leave an unwiped copy).
-    let mut out = Zeroizing::new(String::with_capacity(
-        body.len() + body.len() / 64 + 2 * label.len() + 40,
-    ));
-    out.push_str(BEGIN);
-    out.push_str(label);
-    out.push_str(DASHES);
-    out.push('\n');
-    let mut rest = body.as_str();
-    while !rest.is_empty() {
-        let (line, after) = rest
-            .split_at_checked(rest.len().min(64))
-            .unwrap_or((rest, ""));
-        out.push_str(line);
-        out.push('\n');
-        rest = after;
-    }
-    out.push_str(END);
-    out.push_str(label);
-    out.push_str(DASHES);
-    out.push('\n');
-    out
+    let encoded = pem_rfc7468::encoded_len(label, LineEnding::LF, der)
+        .ok()
+        .and_then(|len| {
+            let mut buf = Zeroizing::new(vec![0u8; len]);
+            let text = pem_rfc7468::encode(label, LineEnding::LF, der, &mut buf).ok()?;
+            // Sized exactly, so never reallocated (which would leave an unwiped copy).
+            let mut out = Zeroizing::new(String::with_capacity(text.len()));
+            out.push_str(text);
+            Some(out)
+        });
+    encoded.unwrap_or_default()
 }
 
 #[cfg(test)]

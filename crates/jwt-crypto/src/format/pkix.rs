@@ -1,22 +1,36 @@
 //! The containers keys travel in: `SubjectPublicKeyInfo` (RFC 5280), PKCS#8 `PrivateKeyInfo` /
 //! `OneAsymmetricKey` (RFC 5958), and X.509 certificates, from which only the public key is
 //! taken. Nothing else in a certificate (validity, issuer, extensions) is read or trusted.
+//!
+//! The `spki` and `pkcs8` crates' types carry these structures; PKCS#8 and certificates are
+//! read with `der`'s reader, since the `pkcs8` crate skips unknown members (which we refuse)
+//! and refuses the EXPLICIT-tagged public key early v2 writers produced (which we accept).
 
+use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier as Oid, OctetStringRef, SequenceRef};
+use der::{Decode, Reader, Tag, Tagged};
 use jwt_core::Error;
+use pkcs8::PrivateKeyInfo;
+use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 
-use crate::format::der::{self, Reader};
-use crate::format::{pkcs1, sec1};
+use crate::format::{asn1, pkcs1, sec1};
 use crate::material::{Curve, EcMaterial, Ed25519Material, Material};
 use crate::secret::Secret;
 
-const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-const OID_RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
-const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-const OID_DSA: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01];
-const OID_X25519: &[u8] = &[0x2b, 0x65, 0x6e];
-const OID_X448: &[u8] = &[0x2b, 0x65, 0x6f];
-const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
-const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
+const OID_RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+const OID_RSASSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+const OID_EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+const OID_DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
+const OID_X25519: Oid = Oid::new_unwrap("1.3.101.110");
+const OID_X448: Oid = Oid::new_unwrap("1.3.101.111");
+const OID_ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+const OID_ED448: Oid = Oid::new_unwrap("1.3.101.113");
+
+/// `[0]` constructed: PKCS#8 attributes, a certificate's version.
+const CONTEXT_0: u8 = 0xa0;
+/// `[1]` primitive: the PKCS#8 v2 public key as RFC 5958 tags it (IMPLICIT BIT STRING).
+const CONTEXT_1_PRIMITIVE: u8 = 0x81;
+/// `[1]` constructed: the same, EXPLICIT-tagged as early v2 writers (older ring) wrote it.
+const CONTEXT_1_CONSTRUCTED: u8 = 0xa1;
 
 /// What an `AlgorithmIdentifier` says the key is.
 enum KeyAlgorithm {
@@ -25,78 +39,48 @@ enum KeyAlgorithm {
     Ed25519,
 }
 
-fn read_algorithm(reader: &mut Reader<'_>) -> Result<KeyAlgorithm, Error> {
-    let mut alg = reader.sequence()?;
-    let oid = alg.oid()?;
-    let algorithm = match oid {
-        OID_RSA_ENCRYPTION => {
-            // RFC 3279 says NULL; some encoders leave the parameters out.
-            if !alg.is_empty() {
-                alg.null()?;
-            }
-            KeyAlgorithm::Rsa
-        }
-        OID_EC_PUBLIC_KEY => KeyAlgorithm::Ec(sec1::read_curve(&mut alg)?),
+fn key_algorithm(algorithm: &AlgorithmIdentifierRef<'_>) -> Result<KeyAlgorithm, Error> {
+    let parameters = algorithm.parameters;
+    match algorithm.oid {
+        // RFC 3279 says NULL; some encoders leave the parameters out.
+        OID_RSA_ENCRYPTION if parameters.is_none_or(AnyRef::is_null) => Ok(KeyAlgorithm::Rsa),
+        OID_RSA_ENCRYPTION => Err(Error::InvalidKey(
+            "RSA key algorithm parameters must be NULL".into(),
+        )),
+        OID_EC_PUBLIC_KEY => sec1::read_curve(parameters).map(KeyAlgorithm::Ec),
         // RFC 8410 §3: the parameters must be absent.
-        OID_ED25519 => KeyAlgorithm::Ed25519,
-        OID_RSASSA_PSS => {
-            return Err(Error::InvalidKey(
-                "RSASSA-PSS restricted keys are not supported; use an rsaEncryption key".into(),
-            ));
-        }
-        OID_X25519 | OID_X448 => {
-            return Err(Error::InvalidKey(
-                "X25519 and X448 keys are for key agreement, not signatures".into(),
-            ));
-        }
-        OID_ED448 => return Err(Error::InvalidKey("Ed448 keys are not supported".into())),
-        OID_DSA => return Err(Error::InvalidKey("DSA keys are not supported".into())),
-        other => {
-            return Err(Error::InvalidKey(format!(
-                "unsupported key algorithm (OID {})",
-                dotted(other)
-            )));
-        }
-    };
-    alg.finish()?;
-    Ok(algorithm)
+        OID_ED25519 if parameters.is_none() => Ok(KeyAlgorithm::Ed25519),
+        OID_ED25519 => Err(Error::InvalidKey(
+            "Ed25519 key algorithm must have no parameters (RFC 8410)".into(),
+        )),
+        OID_RSASSA_PSS => Err(Error::InvalidKey(
+            "RSASSA-PSS restricted keys are not supported; use an rsaEncryption key".into(),
+        )),
+        OID_X25519 | OID_X448 => Err(Error::InvalidKey(
+            "X25519 and X448 keys are for key agreement, not signatures".into(),
+        )),
+        OID_ED448 => Err(Error::InvalidKey("Ed448 keys are not supported".into())),
+        OID_DSA => Err(Error::InvalidKey("DSA keys are not supported".into())),
+        other => Err(Error::InvalidKey(format!(
+            "unsupported key algorithm (OID {other})"
+        ))),
+    }
 }
 
-/// An OID in dotted form, for error messages.
-fn dotted(oid: &[u8]) -> String {
-    let mut arcs: Vec<u128> = Vec::new();
-    let mut value: u128 = 0;
-    for &byte in oid {
-        value = value.checked_shl(7).unwrap_or(0) | u128::from(byte & 0x7f);
-        if byte & 0x80 == 0 {
-            arcs.push(value);
-            value = 0;
-        }
-    }
-    let mut parts = Vec::with_capacity(arcs.len() + 1);
-    if let Some((&first, rest)) = arcs.split_first() {
-        let (a, b) = match first {
-            0..40 => (0, first),
-            40..80 => (1, first - 40),
-            _ => (2, first - 80),
-        };
-        parts.push(a.to_string());
-        parts.push(b.to_string());
-        parts.extend(rest.iter().map(u128::to_string));
-    }
-    parts.join(".")
+/// The bytes of a key BIT STRING, which never has unused bits.
+fn key_bits<'a>(bits: &BitStringRef<'a>) -> Result<&'a [u8], Error> {
+    bits.as_bytes()
+        .ok_or_else(|| Error::InvalidKey("malformed DER: key BIT STRING with unused bits".into()))
 }
 
 /// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }`.
 pub(crate) fn parse_spki(der_bytes: &[u8]) -> Result<Material, Error> {
-    der::parse_all(der_bytes, read_spki)
+    read_spki(&asn1::decode(der_bytes)?)
 }
 
-fn read_spki(reader: &mut Reader<'_>) -> Result<Material, Error> {
-    let mut spki = reader.sequence()?;
-    let algorithm = read_algorithm(&mut spki)?;
-    let key = spki.bit_string()?;
-    spki.finish()?;
+fn read_spki(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<Material, Error> {
+    let algorithm = key_algorithm(&spki.algorithm)?;
+    let key = key_bits(&spki.subject_public_key)?;
     Ok(match algorithm {
         KeyAlgorithm::Rsa => Material::Rsa(pkcs1::parse_public(key)?),
         KeyAlgorithm::Ec(curve) => Material::Ec(EcMaterial::new(curve, key, None)?),
@@ -104,84 +88,125 @@ fn read_spki(reader: &mut Reader<'_>) -> Result<Material, Error> {
     })
 }
 
-/// PKCS#8 `OneAsymmetricKey ::= SEQUENCE { version (0 or 1), privateKeyAlgorithm, privateKey
-/// OCTET STRING, attributes [0] OPTIONAL, publicKey [1] BIT STRING OPTIONAL (v2 only) }`.
-pub(crate) fn parse_pkcs8(der_bytes: &[u8]) -> Result<Material, Error> {
-    der::parse_all(der_bytes, |reader| {
-        let mut info = reader.sequence()?;
-        let version = info.small_integer()?;
-        if version > 1 {
-            return Err(Error::InvalidKey(format!(
-                "unknown PKCS#8 version {version}"
-            )));
-        }
-        let algorithm = read_algorithm(&mut info)?;
-        let private = info.octet_string()?;
-        info.read_optional(der::context_constructed(0))?;
-        let public = match info.peek_tag() {
-            None => None,
-            Some(_) if version == 0 => {
-                return Err(Error::InvalidKey(
-                    "PKCS#8 v1 key with a public key; expected v2".into(),
-                ));
+/// The members of a PKCS#8 document, as read, before their meaning is checked.
+struct RawPkcs8<'a> {
+    version: u8,
+    algorithm: AlgorithmIdentifierRef<'a>,
+    private: &'a [u8],
+    public: Option<BitStringRef<'a>>,
+    /// The tag of a member after the last one we know.
+    unexpected: Option<u8>,
+}
+
+fn read_pkcs8(der_bytes: &[u8]) -> Result<RawPkcs8<'_>, Error> {
+    asn1::read(der_bytes, |reader| {
+        reader.sequence(|info| {
+            let version = u8::decode(info)?;
+            let algorithm = AlgorithmIdentifierRef::decode(info)?;
+            let private = OctetStringRef::decode(info)?.as_bytes();
+            if info.peek_byte() == Some(CONTEXT_0) {
+                AnyRef::decode(info)?; // attributes
             }
-            // RFC 5958 tags it [1] IMPLICIT; early v2 writers (older ring) wrapped it instead.
-            Some(tag) if tag == der::context_primitive(1) => Some(der::bit_string_bytes(
-                info.read(der::context_primitive(1))?,
-            )?),
-            Some(tag) if tag == der::context_constructed(1) => {
-                Some(der::parse_all(info.read(tag)?, |r| r.bit_string())?)
-            }
-            Some(tag) => {
-                return Err(Error::InvalidKey(format!(
-                    "unexpected PKCS#8 member with tag 0x{tag:02x}"
-                )));
-            }
-        };
-        info.finish()?;
-        Ok(match algorithm {
-            KeyAlgorithm::Rsa => {
-                if public.is_some() {
-                    return Err(Error::InvalidKey(
-                        "PKCS#8 v2 RSA keys are not supported".into(),
-                    ));
+            let public = match info.peek_byte() {
+                Some(CONTEXT_1_PRIMITIVE) => {
+                    let implicit = AnyRef::decode(info)?;
+                    Some(AnyRef::new(Tag::BitString, implicit.value())?.decode_as()?)
                 }
-                Material::Rsa(pkcs1::parse_private(private)?)
-            }
-            KeyAlgorithm::Ec(curve) => {
-                Material::Ec(sec1::parse_private(private, Some(curve), public)?)
-            }
-            KeyAlgorithm::Ed25519 => {
-                // RFC 8410 §7: `CurvePrivateKey ::= OCTET STRING` inside the privateKey octets.
-                let seed = der::parse_all(private, |r| r.octet_string())?;
-                Material::Ed25519(Ed25519Material::private(seed, public)?)
-            }
+                Some(CONTEXT_1_CONSTRUCTED) => {
+                    Some(BitStringRef::from_der(AnyRef::decode(info)?.value())?)
+                }
+                _ => None,
+            };
+            let unexpected = info.peek_byte();
+            let rest = info.remaining_len();
+            info.read_slice(rest)?;
+            Ok(RawPkcs8 {
+                version,
+                algorithm,
+                private,
+                public,
+                unexpected,
+            })
         })
     })
 }
 
+/// PKCS#8 `OneAsymmetricKey ::= SEQUENCE { version (0 or 1), privateKeyAlgorithm, privateKey
+/// OCTET STRING, attributes [0] OPTIONAL, publicKey [1] BIT STRING OPTIONAL (v2 only) }`.
+pub(crate) fn parse_pkcs8(der_bytes: &[u8]) -> Result<Material, Error> {
+    let raw = read_pkcs8(der_bytes)?;
+    if raw.version > 1 {
+        return Err(Error::InvalidKey(format!(
+            "unknown PKCS#8 version {}",
+            raw.version
+        )));
+    }
+    if let Some(tag) = raw.unexpected {
+        return Err(Error::InvalidKey(format!(
+            "unexpected PKCS#8 member with tag 0x{tag:02x}"
+        )));
+    }
+    let public = match &raw.public {
+        Some(_) if raw.version == 0 => {
+            return Err(Error::InvalidKey(
+                "PKCS#8 v1 key with a public key; expected v2".into(),
+            ));
+        }
+        Some(bits) => Some(key_bits(bits)?),
+        None => None,
+    };
+    Ok(match key_algorithm(&raw.algorithm)? {
+        KeyAlgorithm::Rsa => {
+            if public.is_some() {
+                return Err(Error::InvalidKey(
+                    "PKCS#8 v2 RSA keys are not supported".into(),
+                ));
+            }
+            Material::Rsa(pkcs1::parse_private(raw.private)?)
+        }
+        KeyAlgorithm::Ec(curve) => {
+            Material::Ec(sec1::parse_private(raw.private, Some(curve), public)?)
+        }
+        KeyAlgorithm::Ed25519 => {
+            // RFC 8410 §7: `CurvePrivateKey ::= OCTET STRING` inside the privateKey octets.
+            let seed: OctetStringRef<'_> = asn1::decode(raw.private)?;
+            Material::Ed25519(Ed25519Material::private(seed.as_bytes(), public)?)
+        }
+    })
+}
+
+/// Reads one element, which must have `tag`, whatever its contents.
+fn skip<'a>(reader: &mut impl Reader<'a>, tag: Tag) -> der::Result<()> {
+    AnyRef::decode(reader)?.tag().assert_eq(tag).map(drop)
+}
+
 /// Takes the `subjectPublicKeyInfo` out of a certificate's `TBSCertificate`:
 /// `SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject,
-/// subjectPublicKeyInfo, ... }`. The certificate's signature is not checked.
+/// subjectPublicKeyInfo, ... }`. The certificate's signature is not checked. (The `x509-cert`
+/// crate would decode, and so judge, every member we ignore.)
 pub(crate) fn parse_certificate(der_bytes: &[u8]) -> Result<Material, Error> {
-    der::parse_all(der_bytes, |reader| {
-        let mut certificate = reader.sequence()?;
-        let mut tbs = certificate.sequence()?;
-        tbs.read_optional(der::context_constructed(0))?;
-        tbs.read(der::INTEGER)?; // serialNumber: not necessarily minimal in the wild
-        tbs.sequence()?; // signature
-        tbs.sequence()?; // issuer
-        tbs.sequence()?; // validity
-        tbs.sequence()?; // subject
-        let key = read_spki(&mut tbs)?;
-        while !tbs.is_empty() {
-            tbs.read_any()?; // issuerUniqueID, subjectUniqueID, extensions
-        }
-        certificate.sequence()?; // signatureAlgorithm
-        certificate.read(der::BIT_STRING)?; // signatureValue
-        certificate.finish()?;
-        Ok(key)
-    })
+    let spki = asn1::read(der_bytes, |reader| {
+        reader.sequence(|certificate| {
+            let spki = certificate.sequence(|tbs| {
+                if tbs.peek_byte() == Some(CONTEXT_0) {
+                    AnyRef::decode(tbs)?; // version
+                }
+                skip(tbs, Tag::Integer)?; // serialNumber: not necessarily minimal in the wild
+                for _ in 0..4 {
+                    SequenceRef::decode(tbs)?; // signature, issuer, validity, subject
+                }
+                let spki = SubjectPublicKeyInfoRef::decode(tbs)?;
+                while !tbs.is_finished() {
+                    AnyRef::decode(tbs)?; // issuerUniqueID, subjectUniqueID, extensions
+                }
+                Ok(spki)
+            })?;
+            SequenceRef::decode(certificate)?; // signatureAlgorithm
+            skip(certificate, Tag::BitString)?; // signatureValue
+            Ok(spki)
+        })
+    })?;
+    read_spki(&spki)
 }
 
 /// The structures [`parse_der`] recognises, told apart by the types of their first members.
@@ -197,22 +222,25 @@ enum Shape {
 }
 
 fn classify(der_bytes: &[u8]) -> Option<Shape> {
-    let mut outer = Reader::new(der_bytes);
-    let mut seq = outer.sequence().ok()?;
-    if !outer.is_empty() {
-        return None;
-    }
-    let (first, first_contents) = seq.read_any().ok()?;
-    let (second, _) = seq.read_any().ok()?;
-    let starts_with_oid = Reader::new(first_contents).peek_tag() == Some(der::OID);
+    let (first, second, starts_with_oid, only_two) = asn1::read(der_bytes, |reader| {
+        reader.sequence(|seq| {
+            let first = AnyRef::decode(seq)?;
+            let second = AnyRef::decode(seq)?;
+            let rest = seq.remaining_len();
+            seq.read_slice(rest)?;
+            let starts_with_oid = first.value().first() == Some(&0x06);
+            Ok((first.tag(), second.tag(), starts_with_oid, rest.is_zero()))
+        })
+    })
+    .ok()?;
     match (first, second) {
-        (der::INTEGER, der::SEQUENCE) => Some(Shape::Pkcs8),
-        (der::INTEGER, der::OCTET_STRING) => Some(Shape::Sec1),
-        (der::INTEGER, der::INTEGER) if seq.is_empty() => Some(Shape::Pkcs1Public),
-        (der::INTEGER, der::INTEGER) => Some(Shape::Pkcs1Private),
-        (der::SEQUENCE, der::BIT_STRING) if starts_with_oid => Some(Shape::Spki),
-        (der::SEQUENCE, der::OCTET_STRING) if starts_with_oid => Some(Shape::EncryptedPkcs8),
-        (der::SEQUENCE, der::SEQUENCE) if !starts_with_oid => Some(Shape::Certificate),
+        (Tag::Integer, Tag::Sequence) => Some(Shape::Pkcs8),
+        (Tag::Integer, Tag::OctetString) => Some(Shape::Sec1),
+        (Tag::Integer, Tag::Integer) if only_two => Some(Shape::Pkcs1Public),
+        (Tag::Integer, Tag::Integer) => Some(Shape::Pkcs1Private),
+        (Tag::Sequence, Tag::BitString) if starts_with_oid => Some(Shape::Spki),
+        (Tag::Sequence, Tag::OctetString) if starts_with_oid => Some(Shape::EncryptedPkcs8),
+        (Tag::Sequence, Tag::Sequence) if !starts_with_oid => Some(Shape::Certificate),
         _ => None,
     }
 }
@@ -243,78 +271,59 @@ pub(crate) fn encrypted() -> Error {
     Error::InvalidKey("encrypted private keys are not supported; decrypt the key first".into())
 }
 
+/// The `AlgorithmIdentifier` of an asymmetric key.
+fn algorithm_of(material: &Material) -> Option<AlgorithmIdentifierRef<'_>> {
+    let (oid, parameters) = match material {
+        Material::Hmac(_) => return None,
+        Material::Rsa(_) => (OID_RSA_ENCRYPTION, Some(AnyRef::NULL)),
+        Material::Ec(ec) => (OID_EC_PUBLIC_KEY, Some(sec1::curve_oid(ec.curve).into())),
+        Material::Ed25519(_) => (OID_ED25519, None),
+    };
+    Some(AlgorithmIdentifierRef { oid, parameters })
+}
+
 /// The `SubjectPublicKeyInfo` of an asymmetric key.
 pub(crate) fn spki_der(material: &Material) -> Option<Vec<u8>> {
-    let (algorithm, key) = match material {
+    let algorithm = algorithm_of(material)?;
+    let rsa_key;
+    let key = match material {
         Material::Hmac(_) => return None,
-        Material::Rsa(rsa) => (
-            der::sequence(&[&der::oid(OID_RSA_ENCRYPTION), &der::null()]),
-            pkcs1::public_der(rsa),
-        ),
-        Material::Ec(ec) => (
-            der::sequence(&[
-                &der::oid(OID_EC_PUBLIC_KEY),
-                &der::oid(sec1::curve_oid(ec.curve)),
-            ]),
-            ec.point.clone(),
-        ),
-        Material::Ed25519(ed) => (
-            der::sequence(&[&der::oid(OID_ED25519)]),
-            ed.public_key().to_vec(),
-        ),
+        Material::Rsa(rsa) => {
+            rsa_key = pkcs1::public_der(rsa);
+            &rsa_key
+        }
+        Material::Ec(ec) => &ec.point,
+        Material::Ed25519(ed) => ed.public_key(),
     };
-    Some(der::sequence(&[&algorithm, &der::bit_string(&key)]))
+    asn1::encode(&SubjectPublicKeyInfoRef {
+        algorithm,
+        subject_public_key: BitStringRef::from_bytes(key).ok()?,
+    })
 }
 
 /// The PKCS#8 document of a private asymmetric key: v1 for RSA and EC (what OpenSSL and ring
 /// read), v2 with the public key for Ed25519 (what ring's checked loader wants).
 pub(crate) fn pkcs8_der(material: &Material) -> Option<Secret> {
-    let (version, algorithm, private, public) = match material {
+    let algorithm = algorithm_of(material)?;
+    let (private, public) = match material {
         Material::Hmac(_) => return None,
-        Material::Rsa(rsa) => (
-            0,
-            der::sequence(&[&der::oid(OID_RSA_ENCRYPTION), &der::null()]),
-            pkcs1::private_der(rsa)?,
-            None,
-        ),
-        Material::Ec(ec) => (
-            0,
-            der::sequence(&[
-                &der::oid(OID_EC_PUBLIC_KEY),
-                &der::oid(sec1::curve_oid(ec.curve)),
-            ]),
-            sec1::private_der(ec)?,
-            None,
-        ),
-        Material::Ed25519(ed) => (
-            1,
-            der::sequence(&[&der::oid(OID_ED25519)]),
-            Secret::new(der::octet_string(ed.seed.as_ref()?.expose())),
-            Some(der::tlv(
-                der::context_primitive(1),
-                &[&[0u8][..], ed.public_key()].concat(),
-            )),
-        ),
+        Material::Rsa(rsa) => (pkcs1::private_der(rsa)?, None),
+        Material::Ec(ec) => (sec1::private_der(ec)?, None),
+        Material::Ed25519(ed) => {
+            let seed = OctetStringRef::new(ed.seed.as_ref()?.expose()).ok()?;
+            (asn1::encode_secret(&seed)?, Some(ed.public_key()))
+        }
     };
-    let private = Secret::new(der::octet_string(private.expose()));
-    let version = der::small_integer(version);
-    let mut elements: Vec<&[u8]> = vec![&version, &algorithm, private.expose()];
-    if let Some(public) = &public {
-        elements.push(public);
-    }
-    Some(Secret::new(der::sequence(&elements)))
+    asn1::encode_secret(&PrivateKeyInfo {
+        algorithm,
+        private_key: private.expose(),
+        public_key: public,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn oids_print_dotted() {
-        assert_eq!(dotted(OID_RSA_ENCRYPTION), "1.2.840.113549.1.1.1");
-        assert_eq!(dotted(OID_ED25519), "1.3.101.112");
-        assert_eq!(dotted(&[]), "");
-    }
 
     #[test]
     fn random_bytes_do_not_look_like_keys() {
