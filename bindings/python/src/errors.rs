@@ -91,6 +91,7 @@ pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
             "Key ID header parameter must be a string".to_owned(),
         ),
         Error::Malformed(_) | Error::Unsupported(_) => ("DecodeError", err.to_string()),
+        Error::MistypedClaims { claim, .. } => return mistyped_claims(py, &err, *claim),
         Error::InvalidSignature => (
             "InvalidSignatureError",
             "Signature verification failed".to_owned(),
@@ -126,6 +127,20 @@ pub(crate) fn to_py(py: Python<'_>, err: Error, ctx: &Context<'_>) -> PyErr {
         _ => ("InvalidKeyError", err.to_string()),
     };
     raise(py, name, message)
+}
+
+/// A `DecodeError` marked with `_mistyped_claim` (the claim's name, or `""` for claims that
+/// are not an object), which `jwt.decode` judges again by PyJWT's claim rules: PyJWT skips
+/// the type of a claim it does not check.
+fn mistyped_claims(py: Python<'_>, err: &Error, claim: Option<&str>) -> PyErr {
+    let exception = raise(py, "DecodeError", err.to_string());
+    match exception
+        .value(py)
+        .setattr("_mistyped_claim", claim.unwrap_or_default())
+    {
+        Ok(()) => exception,
+        Err(failure) => failure,
+    }
 }
 
 /// The segment a core message says is not strict base64url, as PyJWT names it ("header",

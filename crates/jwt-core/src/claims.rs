@@ -2,6 +2,7 @@
 //! validation reads without building the caller's claims type twice.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -158,11 +159,20 @@ impl<'a> ClaimsView<'a> {
     /// Reads `payload` as a JSON object with unique member names and well-typed registered
     /// claims, and nothing after it.
     pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, Error> {
+        let refused = Cell::new(Refused::Text);
         let mut deserializer = serde_json::Deserializer::from_slice(payload);
-        let view = ViewSeed
+        let view = ViewSeed { refused: &refused }
             .deserialize(&mut deserializer)
             .and_then(|view| deserializer.end().map(|()| view))
-            .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+            .map_err(|err| {
+                // A claim's value that is not even JSON is the text's fault, not the claim's.
+                let text_is_json = serde_json::from_slice::<de::IgnoredAny>(payload).is_ok();
+                match refused.get() {
+                    Refused::Claim(_) if !text_is_json => Refused::Text,
+                    refused => refused,
+                }
+                .error(err)
+            })?;
         if let Some(name) = json::find_duplicate(&view.names) {
             return Err(Error::malformed(format!(
                 "claims: duplicate member {name:?}"
@@ -171,12 +181,29 @@ impl<'a> ClaimsView<'a> {
         Ok(view)
     }
 
+    /// Parses `payload` as the claims object, with unique member names at every depth.
+    ///
+    /// # Errors
+    /// [`Error::MistypedClaims`] for JSON that is not an object, else [`Error::Malformed`].
+    pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, Error> {
+        json::parse_unique_object(payload).map_err(|err| {
+            let json_but_no_object = payload.trim_ascii_start().first() != Some(&b'{')
+                && serde_json::from_slice::<de::IgnoredAny>(payload).is_ok();
+            if json_but_no_object {
+                Refused::NotAnObject.error(err)
+            } else {
+                Refused::Text.error(err)
+            }
+        })
+    }
+
     /// Reads the registered claims of an already parsed claims object (whose member names
     /// [`json::parse_unique_object`] has already checked), without parsing the text again.
     pub(crate) fn from_object(claims: &'a Map<String, Value>) -> Result<Self, Error> {
-        ViewSeed
+        let refused = Cell::new(Refused::Text);
+        ViewSeed { refused: &refused }
             .deserialize(claims)
-            .map_err(|err| Error::malformed(format!("claims: {err}")))
+            .map_err(|err| refused.get().error(err))
     }
 
     /// The registered claims as an owned [`RegisteredClaims`], for
@@ -206,61 +233,135 @@ impl<'a> ClaimsView<'a> {
     }
 }
 
-struct ViewSeed;
+/// What part of the claims the reading refused, for the error's variant.
+#[derive(Clone, Copy)]
+enum Refused {
+    /// The JSON text itself, or a repeated name: [`Error::Malformed`].
+    Text,
+    /// Something other than an object.
+    NotAnObject,
+    /// A registered claim of the wrong type.
+    Claim(&'static str),
+}
 
-impl<'de> DeserializeSeed<'de> for ViewSeed {
-    type Value = ClaimsView<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
+impl Refused {
+    fn error(self, err: impl fmt::Display) -> Error {
+        let message = err.to_string();
+        match self {
+            Refused::Text => Error::malformed(format!("claims: {message}")),
+            Refused::NotAnObject => Error::MistypedClaims {
+                claim: None,
+                message,
+            },
+            Refused::Claim(claim) => Error::MistypedClaims {
+                claim: Some(claim),
+                message,
+            },
+        }
     }
 }
 
-impl<'de> Visitor<'de> for ViewSeed {
+struct ViewSeed<'r> {
+    refused: &'r Cell<Refused>,
+}
+
+impl<'de> DeserializeSeed<'de> for ViewSeed<'_> {
+    type Value = ClaimsView<'de>;
+    /// `deserialize_any`, so that a value other than an object reaches the visitor (and is
+    /// noted as such) rather than being refused by serde_json before it.
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl ViewSeed<'_> {
+    /// Any value but an object: noted, then refused with serde's own words.
+    fn not_an_object<E: de::Error>(&self, unexpected: de::Unexpected<'_>) -> E {
+        self.refused.set(Refused::NotAnObject);
+        E::invalid_type(unexpected, self)
+    }
+
+    /// A registered claim's value of the wrong type: noted, then refused.
+    fn mistyped<E: de::Error>(&self, claim: &'static str, message: fmt::Arguments<'_>) -> E {
+        self.refused.set(Refused::Claim(claim));
+        E::custom(message)
+    }
+}
+
+impl<'de> Visitor<'de> for ViewSeed<'_> {
     type Value = ClaimsView<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Err(self.not_an_object(de::Unexpected::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Err(self.not_an_object(de::Unexpected::Signed(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Err(self.not_an_object(de::Unexpected::Unsigned(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Err(self.not_an_object(de::Unexpected::Float(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Err(self.not_an_object(de::Unexpected::Str(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Err(self.not_an_object(de::Unexpected::Unit))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self.not_an_object(de::Unexpected::Seq))
+    }
+
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
         let mut view = ClaimsView::default();
         while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
-            match name.as_ref() {
-                "exp" | "nbf" | "iat" => {
+            let claim = match name.as_ref() {
+                "exp" => Some("exp"),
+                "nbf" => Some("nbf"),
+                "iat" => Some("iat"),
+                "iss" => Some("iss"),
+                "sub" => Some("sub"),
+                "jti" => Some("jti"),
+                "aud" => Some("aud"),
+                _ => None,
+            };
+            match claim {
+                Some(claim @ ("exp" | "nbf" | "iat")) => {
                     let date = access.next_value::<NumericDate>().map_err(|err| {
-                        de::Error::custom(format_args!(
-                            "claim {name:?} must be a NumericDate: {err}"
-                        ))
+                        self.mistyped(
+                            claim,
+                            format_args!("claim {claim:?} must be a NumericDate: {err}"),
+                        )
                     })?;
-                    let slot = match name.as_ref() {
+                    *match claim {
                         "exp" => &mut view.exp,
                         "nbf" => &mut view.nbf,
                         _ => &mut view.iat,
-                    };
-                    *slot = Some(date);
+                    } = Some(date);
                 }
-                "iss" | "sub" => {
+                Some(claim @ ("iss" | "sub" | "jti")) => {
                     let Name(value) = access.next_value::<Name<'de>>().map_err(|_| {
-                        de::Error::custom(format_args!("claim {name:?} must be a string"))
+                        self.mistyped(claim, format_args!("claim {claim:?} must be a string"))
                     })?;
-                    *(if name == "iss" {
-                        &mut view.iss
-                    } else {
-                        &mut view.sub
-                    }) = Some(value);
+                    *match claim {
+                        "iss" => &mut view.iss,
+                        "sub" => &mut view.sub,
+                        _ => &mut view.jti,
+                    } = Some(value);
                 }
-                "jti" => {
-                    let Name(jti) = access
-                        .next_value::<Name<'de>>()
-                        .map_err(|_| de::Error::custom("claim \"jti\" must be a string"))?;
-                    view.jti = Some(jti);
-                }
-                "aud" => {
-                    let AudienceView(list, is_array) = access.next_value::<AudienceView<'de>>()?;
+                Some(claim) => {
+                    let AudienceView(list, is_array) = access
+                        .next_value::<AudienceView<'de>>()
+                        .map_err(|err| self.mistyped(claim, format_args!("{err}")))?;
                     view.aud = Some(list);
                     view.aud_is_array = is_array;
                 }
-                _ => {
+                None => {
                     let Skip(null) = access.next_value::<Skip>()?;
                     if null {
                         view.nulls.push(name.clone());
@@ -337,6 +438,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn numeric_dates_must_be_numbers_within_i64() {
@@ -382,6 +484,50 @@ mod tests {
         ] {
             assert!(ClaimsView::parse(bad.as_bytes()).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn a_mistyped_registered_claim_is_named_in_its_error() {
+        let refusal = |payload: &str| match ClaimsView::parse(payload.as_bytes()) {
+            Err(Error::MistypedClaims { claim, .. }) => Ok(claim),
+            Err(other) => Err(other.kind()),
+            Ok(_) => panic!("{payload} accepted"),
+        };
+        for claim in ["exp", "nbf", "iat", "iss", "sub", "jti", "aud"] {
+            let payload = format!(r#"{{"x":1,"{claim}":{{}}}}"#);
+            assert_eq!(refusal(&payload), Ok(Some(claim)), "{payload}");
+        }
+        assert_eq!(refusal(r#"{"aud":null}"#), Ok(Some("aud")));
+        for not_an_object in ["[]", "1", "\"x\"", "null", "true", "-1.5"] {
+            assert_eq!(refusal(not_an_object), Ok(None), "{not_an_object}");
+        }
+        // The text, not a claim: syntax, a repeated name, anything after the object.
+        for text in [
+            r#"{"exp":12x}"#,
+            r#"{"exp":1,"exp":1}"#,
+            r#"{"a":{"b":1,"b":1}}"#,
+            "{} 1",
+            "",
+        ] {
+            assert_eq!(refusal(text), Err(ErrorKind::Malformed), "{text}");
+        }
+        for not_an_object in ["1", " [1]", "null"] {
+            let err = ClaimsView::parse_object(not_an_object.as_bytes()).unwrap_err();
+            assert!(
+                matches!(err, Error::MistypedClaims { claim: None, .. }),
+                "{not_an_object}: {err:?}"
+            );
+        }
+        for text in ["{\"a\":1,\"a\":2}", "[1", "1 2", ""] {
+            let err = ClaimsView::parse_object(text.as_bytes()).unwrap_err();
+            assert!(matches!(err, Error::Malformed(_)), "{text}: {err:?}");
+        }
+        let err = ClaimsView::parse(br#"{"sub":7}"#).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Malformed);
+        assert_eq!(
+            err.to_string(),
+            "malformed token: claims: claim \"sub\" must be a string at line 1 column 9"
+        );
     }
 
     #[test]

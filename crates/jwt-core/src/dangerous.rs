@@ -60,7 +60,7 @@ pub fn decode_claims_json_unverified(token: &str) -> Result<Map<String, Value>, 
     let segments = Segments::split(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(segments.signature)?;
     let claims = base64url::decode(segments.payload, "payload")?;
-    json::parse_unique_object(&claims).map_err(|err| Error::malformed(format!("claims: {err}")))
+    ClaimsView::parse_object(&claims)
 }
 
 /// The header and claims of `token` with no signature check and no claim validation.
@@ -72,8 +72,7 @@ pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(parsed.signature_segment())?;
     let payload = base64url::decode(parsed.payload_segment(), "payload")?;
-    let object = json::parse_unique_object(&payload)
-        .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+    let object = ClaimsView::parse_object(&payload)?;
     let registered = ClaimsView::from_object(&object)?.to_registered();
     let claims = serde_json::from_value(Value::Object(object))
         .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;

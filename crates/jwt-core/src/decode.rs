@@ -7,7 +7,6 @@ use crate::claims::{ClaimsView, RegisteredClaims};
 use crate::crypto::KeySource;
 use crate::error::Error;
 use crate::header::Header;
-use crate::json;
 use crate::jws::{PAYLOAD_INLINE, Parsed};
 use crate::one_pass::{self, Read};
 use crate::validation::Validation;
@@ -103,8 +102,7 @@ pub fn decode_json(
 ) -> Result<TokenData<Map<String, Value>>, Error> {
     // One parse: the claims object is checked as it is, not read again from the text.
     verify(token, keys, validation, |payload| {
-        let claims = json::parse_unique_object(payload)
-            .map_err(|err| Error::malformed(format!("claims: {err}")))?;
+        let claims = ClaimsView::parse_object(payload)?;
         let registered = validation.check_claims_object(&claims)?;
         Ok((claims, registered))
     })

@@ -12,6 +12,17 @@ pub enum Error {
     /// or it is longer than the configured limit.
     #[error("malformed token: {0}")]
     Malformed(String),
+    /// The claims are JSON but not what RFC 7519 §4 asks of them: not one object, or a
+    /// registered claim of the wrong type (`"exp": "1700000000"`, `"sub": 7`). Its kind is
+    /// [`ErrorKind::Malformed`]; `claim` names the registered claim, so that a binding can
+    /// apply its own peer's rules to it (PyJWT skips the type of a claim it does not check).
+    #[error("malformed token: claims: {message}")]
+    MistypedClaims {
+        /// The registered claim of the wrong type; `None` when the claims are not an object.
+        claim: Option<&'static str>,
+        /// What was wrong, for people.
+        message: String,
+    },
     /// The token uses a feature jwt-core deliberately does not implement (JWE, an unknown
     /// `crit` extension, unencoded payloads).
     #[error("unsupported token: {0}")]
@@ -150,7 +161,7 @@ impl Error {
     /// This error's kind.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Malformed(_) => ErrorKind::Malformed,
+            Error::Malformed(_) | Error::MistypedClaims { .. } => ErrorKind::Malformed,
             Error::Unsupported(_) => ErrorKind::Unsupported,
             Error::InvalidSignature => ErrorKind::InvalidSignature,
             Error::AlgorithmNotAllowed(_) => ErrorKind::AlgorithmNotAllowed,
