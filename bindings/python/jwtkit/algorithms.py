@@ -30,7 +30,7 @@ try:
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
-    has_crypto = True
+    _cryptography = True
     #: PyJWT's key type aliases (with jwtkit's ``Key`` accepted beside ``cryptography``'s).
     AllowedRSAKeys: Any = Union[rsa.RSAPrivateKey, rsa.RSAPublicKey, Key]
     AllowedECKeys: Any = Union[ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey, Key]
@@ -56,8 +56,8 @@ try:
         ed448.Ed448PublicKey,
         Key,
     ]
-except ModuleNotFoundError:  # pragma: no cover - exercised by the no-cryptography run
-    has_crypto = False
+except ModuleNotFoundError:  # pragma: no cover - exercised by test_without_cryptography
+    _cryptography = False
     AllowedRSAKeys = AllowedECKeys = AllowedOKPKeys = Key
     AllowedKeys = AllowedPrivateKeys = AllowedPublicKeys = Key
 
@@ -74,6 +74,11 @@ __all__ = [
     "requires_cryptography",
     "HMAC_ALGORITHMS",
 ]
+
+#: PyJWT's flag for "the public-key algorithms are available". They always are: jwtkit's core
+#: implements them, so frameworks that check it before using RS256 (djangorestframework-simplejwt
+#: does) work with ``cryptography`` absent. (``_cryptography`` says whether it is installed.)
+has_crypto = True
 
 #: PyJWT's set: the algorithms PyJWT can only offer with ``cryptography`` installed. Frameworks
 #: read it to tell public-key algorithms from HMAC ones. (jwtkit itself never needs
@@ -158,7 +163,7 @@ class Algorithm(ABC):
         hash_alg = getattr(self, "hash_alg", None)
         if hash_alg is None:
             raise NotImplementedError
-        if has_crypto and isinstance(hash_alg, type) and issubclass(hash_alg, hashes.HashAlgorithm):
+        if _cryptography and isinstance(hash_alg, type) and issubclass(hash_alg, hashes.HashAlgorithm):
             digest = hashes.Hash(hash_alg())
             digest.update(bytestr)
             return bytes(digest.finalize())
@@ -167,7 +172,7 @@ class Algorithm(ABC):
     def check_crypto_key_type(self, key: Any) -> None:
         """Raises ``InvalidKeyError`` unless `key` is one of this algorithm's ``cryptography``
         key classes (``ValueError`` without ``cryptography`` or for a non-key algorithm)."""
-        if not has_crypto or self._crypto_key_types is None:
+        if not _cryptography or self._crypto_key_types is None:
             raise ValueError(
                 "This method requires the cryptography library, and should only be used by "
                 "cryptography-based algorithms."
@@ -316,7 +321,7 @@ def _load_text_key(key_bytes: bytes) -> Any:
     when ``cryptography`` is installed, else a ``jwtkit.Key``."""
     from . import _keys
 
-    if not has_crypto:
+    if not _cryptography:
         return _keys._text_key(key_bytes) if len(key_bytes) <= _keys._CACHEABLE_LEN else _keys._parse_asymmetric(key_bytes)
     if key_bytes.lstrip().startswith((b"ssh-", b"ecdsa-sha2-")):
         return serialization.load_ssh_public_key(key_bytes.strip())
@@ -361,12 +366,12 @@ class _AsymmetricAlgorithm(Algorithm):
 
     def prepare_key(self, key: Any) -> Any:
         if isinstance(key, Key) or (
-            has_crypto and self._crypto_key_types and isinstance(key, self._crypto_key_types)
+            _cryptography and self._crypto_key_types and isinstance(key, self._crypto_key_types)
         ):
             self._check_family(key)
             return key
         if not isinstance(key, (str, bytes)):
-            if has_crypto and self._crypto_key_types is not None:
+            if _cryptography and self._crypto_key_types is not None:
                 from . import _keys
 
                 if _keys._is_cryptography_key(key):
@@ -378,7 +383,7 @@ class _AsymmetricAlgorithm(Algorithm):
             # The core's refusal, or cryptography's (ValueError, TypeError,
             # UnsupportedAlgorithm): PyJWT's words for text that is no key of any kind.
             unparsable = isinstance(err, (InvalidKeyError, ValueError, TypeError)) or (
-                has_crypto and isinstance(err, UnsupportedAlgorithm)
+                _cryptography and isinstance(err, UnsupportedAlgorithm)
             )
             if unparsable:
                 raise InvalidKeyError("Could not parse the provided public key.") from None
@@ -388,7 +393,7 @@ class _AsymmetricAlgorithm(Algorithm):
 
     def _key(self, key: Any) -> Key:
         if not isinstance(key, Key) and not (
-            has_crypto and self._crypto_key_types and isinstance(key, self._crypto_key_types)
+            _cryptography and self._crypto_key_types and isinstance(key, self._crypto_key_types)
         ):
             key = self.prepare_key(key)
         return _crypto_or_jwtkit(key)
@@ -415,7 +420,7 @@ class _AsymmetricAlgorithm(Algorithm):
 class RSAAlgorithm(_AsymmetricAlgorithm):
     """RSASSA-PKCS1-v1_5 with SHA-2 (RS256, RS384, RS512)."""
 
-    if has_crypto:
+    if _cryptography:
         SHA256: ClassVar[Any] = hashes.SHA256
         SHA384: ClassVar[Any] = hashes.SHA384
         SHA512: ClassVar[Any] = hashes.SHA512
@@ -515,7 +520,7 @@ _CURVES = {
 class ECAlgorithm(_AsymmetricAlgorithm):
     """ECDSA (ES256 on P-256, ES384 on P-384; ES512 and ES256K as the core offers them)."""
 
-    if has_crypto:
+    if _cryptography:
         SHA256: ClassVar[Any] = hashes.SHA256
         SHA384: ClassVar[Any] = hashes.SHA384
         SHA512: ClassVar[Any] = hashes.SHA512
@@ -579,9 +584,9 @@ class ECAlgorithm(_AsymmetricAlgorithm):
                 raise InvalidKeyError("Not a public or private key")
             obj = key_obj.to_private_jwk() if key_obj.is_private else key_obj.to_public_jwk()
             return _finish_jwk(obj, as_dict)
-        if has_crypto and isinstance(key_obj, ec.EllipticCurvePrivateKey):
+        if _cryptography and isinstance(key_obj, ec.EllipticCurvePrivateKey):
             public = key_obj.public_key().public_numbers()
-        elif has_crypto and isinstance(key_obj, ec.EllipticCurvePublicKey):
+        elif _cryptography and isinstance(key_obj, ec.EllipticCurvePublicKey):
             public = key_obj.public_numbers()
         else:
             raise InvalidKeyError("Not a public or private key")
@@ -623,7 +628,7 @@ class ECAlgorithm(_AsymmetricAlgorithm):
 class OKPAlgorithm(_AsymmetricAlgorithm):
     """EdDSA over Ed25519."""
 
-    if has_crypto:
+    if _cryptography:
         _crypto_key_types = (
             ed25519.Ed25519PrivateKey,
             ed25519.Ed25519PublicKey,
@@ -640,7 +645,7 @@ class OKPAlgorithm(_AsymmetricAlgorithm):
         return "EdDSA"
 
     def prepare_key(self, key: Any) -> Any:
-        if not isinstance(key, (str, bytes, Key)) and has_crypto:
+        if not isinstance(key, (str, bytes, Key)) and _cryptography:
             self.check_crypto_key_type(key)
             return key
         if isinstance(key, (str, bytes)):
@@ -671,7 +676,7 @@ class OKPAlgorithm(_AsymmetricAlgorithm):
                 raise InvalidKeyError("Not a public or private key")
             obj = key.to_private_jwk() if key.is_private else key.to_public_jwk()
             return _finish_jwk(obj, as_dict)
-        if not has_crypto:
+        if not _cryptography:
             raise InvalidKeyError("Not a public or private key")
         raw = serialization.Encoding.Raw
         if isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
@@ -718,7 +723,7 @@ _BUILT_IN_CLASSES = (RSAAlgorithm, RSAPSSAlgorithm, ECAlgorithm, OKPAlgorithm)
 def _jwk_to_key(obj: dict[str, Any], kty: str) -> Any:
     """A JWK as the key object PyJWT gives: ``cryptography``'s when installed, else a
     ``jwtkit.Key`` (read by the core)."""
-    if not has_crypto:
+    if not _cryptography:
         return Key.from_jwk(obj)
     try:
         if kty == "RSA":
@@ -782,7 +787,7 @@ def get_default_algorithms() -> dict[str, Algorithm]:
               "ES512": ("SHA512", "SECP521R1"), "ES256K": ("SHA256", "SECP256K1")}
     for name, (hash_name, curve) in curves.items():
         if name in ALGORITHMS:
-            expected = getattr(ec, curve) if has_crypto else None
+            expected = getattr(ec, curve) if _cryptography else None
             ec_alg = ECAlgorithm(getattr(ECAlgorithm, hash_name), expected)
             ec_alg._jose = name
             algorithms[name] = ec_alg

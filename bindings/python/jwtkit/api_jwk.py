@@ -23,7 +23,7 @@ from .exceptions import (
 )
 from .types import JWKDict
 from ._rsa_jwk import complete_rsa_private_jwk
-from .algorithms import has_crypto
+from .algorithms import _cryptography
 from .utils import base64url_decode
 
 __all__ = ["PyJWK", "PyJWKSet", "PyJWTSetWithTimestamp"]
@@ -81,7 +81,7 @@ def _public_form(key: Key, jwk: dict[str, Any]) -> Any:
     `key` in the identity cache, so using it costs no second parse."""
     if key.family == "HMAC":
         return base64url_decode(jwk["k"])
-    if not has_crypto:
+    if not _cryptography:
         return key
     from cryptography.hazmat.primitives import serialization
 
