@@ -64,6 +64,9 @@ const ALGS: [&str; 8] = [
 ];
 /// The algorithms ring lacks.
 const AWS_LC_ONLY: [&str; 2] = ["ES512", "ES256K"];
+/// The rows of the C table (`bindings/c/benches/verify.c`): ES512 and ES256K on libjwtkit's
+/// aws-lc-rs build only; libjwt 1.10 has ES512 but not ES256K.
+const C_ALGS: [&str; 5] = ["HS256", "RS256", "ES256", "ES512", "ES256K"];
 const OPS: [&str; 2] = ["decode", "encode"];
 
 fn algs(backend: Backend) -> impl Iterator<Item = &'static str> {
@@ -547,6 +550,18 @@ fn write_c_inputs(dir: &Path) -> Result<(), String> {
             read("ecp256.spki.pem")?.into_bytes(),
         ),
     ];
+    // ES512 and ES256K: this xtask may be built on ring, which has neither, so the C program
+    // signs their tokens itself with libjwtkit (and skips them on ring).
+    let header = serde_json::json!({ "kid": KEY_ID }).to_string();
+    for (name, signing, verifying) in [
+        ("es512", "ecp521.pkcs8.pem", "ecp521.spki.pem"),
+        ("es256k", "secp256k1.pkcs8.pem", "secp256k1.spki.pem"),
+    ] {
+        write(&dir.join(format!("{name}.signing")), &read(signing)?)?;
+        write(&dir.join(format!("{name}.key")), &read(verifying)?)?;
+        write(&dir.join(format!("{name}.header")), &header)?;
+        write(&dir.join(format!("{name}.claims")), &claims.to_string())?;
+    }
     for (name, alg, private_pem, verifying) in inputs {
         let key = match private_pem {
             Some(pem) => Key::from_pem(&pem),
@@ -1064,7 +1079,8 @@ impl Report {
              beneath `jwtkit_verify` (`decode_raw`, from the criterion run above). The program \
              is built twice, on libjwtkit built on each backend, and each build times libjwt \
              too (shown: the aws-lc-rs build's). Median of alternating batches, µs per \
-             verify.\n"
+             verify. ES512 and ES256K exist on libjwtkit's aws-lc-rs build only, and libjwt \
+             1.10 has ES512 but not ES256K.\n"
         );
         if let Some(why) = &self.c.libjwt_missing {
             let _ = writeln!(md, "**{why}.**\n");
@@ -1081,7 +1097,7 @@ impl Report {
              {libjwt_name} / jwtkit (ring) | C / Rust (aws-lc-rs) | C / Rust (ring) |\n\
              |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
-        for alg in ["HS256", "RS256", "ES256"] {
+        for alg in C_ALGS {
             let jwtkit = |tag: &str| self.c_time(alg, &format!("{tag}/jwtkit"));
             let libjwt = |tag: &str| self.c_time(alg, &format!("{tag}/libjwt"));
             let rust =
@@ -1349,7 +1365,11 @@ mod tests {
                 36_000.0,
             )]),
             c: CResults {
-                times: BTreeMap::from([(("HS256".into(), "ring/jwtkit".into()), 1000.0)]),
+                times: BTreeMap::from([
+                    (("HS256".into(), "ring/jwtkit".into()), 1000.0),
+                    (("ES512".into(), "aws-lc/jwtkit".into()), 400_000.0),
+                    (("ES256K".into(), "aws-lc/jwtkit".into()), 300_000.0),
+                ]),
                 libjwt_missing: Some("libjwt was not found".into()),
                 libjwt_version: None,
             },
@@ -1378,6 +1398,8 @@ mod tests {
         ));
         assert!(md.contains("| ES512 encode | 1.00 |"));
         assert!(md.contains("**libjwt was not found.**"));
+        assert!(md.contains("| ES512 | 400 | — | — |"));
+        assert!(md.contains("| ES256K | 300 | — | — |"));
         assert!(md.contains("aws-lc-rs takes 0.33 × ring's time"));
         let text = report.targets_text();
         assert!(

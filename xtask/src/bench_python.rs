@@ -62,7 +62,8 @@ pub fn run(quick: bool) -> Result<Vec<(Backend, Value)>, String> {
 }
 
 /// The release wheel on `backend`, built by maturin (from the build venv `cargo xtask wheel`
-/// uses) into `target/bench-wheels/<backend>/`; its path.
+/// uses) into `target/bench-wheels/<backend>/`; its path. The ring wheel is built with
+/// `--no-default-features --features ring`, since a featureless maturin build is aws-lc-rs.
 fn bench_wheel(backend: Backend) -> Result<PathBuf, String> {
     let root = workspace_root();
     let maturin = python::venv(&root.join("target/python-venv"), false, &[python::MATURIN])?;
@@ -74,7 +75,7 @@ fn bench_wheel(backend: Backend) -> Result<PathBuf, String> {
     let mut build = Command::new(&maturin);
     build
         .args(["-m", "maturin", "build", "--release", "--quiet"])
-        .args(backend.cargo_args())
+        .args(maturin_features(backend))
         .arg("--out")
         .arg(&out)
         .current_dir(root.join("bindings/python"));
@@ -88,6 +89,13 @@ fn bench_wheel(backend: Backend) -> Result<PathBuf, String> {
         .map(|entry| entry.path())
         .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
         .ok_or_else(|| format!("maturin built no {} wheel", backend.name()))
+}
+
+/// The maturin arguments that choose `backend`, always named: pyproject.toml's
+/// `[tool.maturin]` makes a build that names no features an aws-lc-rs build (the sdist's), and
+/// maturin takes its features only when the command line has none.
+pub fn maturin_features(backend: Backend) -> [&'static str; 3] {
+    ["--no-default-features", "--features", backend.name()]
 }
 
 fn run_script(python: &Path, backend: Backend, quick: bool) -> Result<Value, String> {

@@ -4,9 +4,14 @@
  *
  * usage: verify DIR BATCH_MS ROUNDS
  * DIR holds, for each of hs256, rs256 and es256, NAME.token (the typical token) and NAME.key
- * (the raw HMAC secret, or the public key as PEM). Each round times one batch of each
- * library, alternating which goes first; the median batch gives the time per call.
- * Prints one tab-separated line per measurement: "c  ALG/verify  LIBRARY  NANOSECONDS". */
+ * (the raw HMAC secret, or the public key as PEM). For es512 and es256k, which only
+ * libjwtkit on aws-lc-rs has, it holds NAME.signing (the private key as PEM), NAME.claims and
+ * NAME.header (JSON) instead of the token, which this program signs with libjwtkit; where the
+ * backend lacks the algorithm (jwtkit_alg_is_supported: ring has neither) it is skipped with a
+ * "#" line.
+ * libjwt 1.10 has ES512 but not ES256K, so es256k times libjwtkit alone. Each round times one
+ * batch of each library, alternating which goes first; the median batch gives the time per
+ * call. Prints one tab-separated line per measurement: "c  ALG/verify  LIBRARY  NANOSECONDS". */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +36,18 @@ struct input {
     size_t key_len;
     const jwtkit_key *jwtkit_key;
     const jwtkit_validator *validator;
+    /* The token is signed here from NAME.signing, NAME.header and NAME.claims. */
+    int sign_here;
 #ifdef HAVE_LIBJWT
+    /* JWT_ALG_NONE: libjwt lacks the algorithm, libjwtkit is timed alone. */
     jwt_alg_t libjwt_alg;
 #endif
 };
+
+static void fail(const struct input *in, const char *what) {
+    fprintf(stderr, "verify: %s %s: %s\n", in->name, what, jwtkit_last_error_message());
+    exit(1);
+}
 
 static unsigned char *read_file(const char *dir, const char *name, const char *ext, size_t *len) {
     char path[4096];
@@ -123,11 +136,48 @@ static double median(double *values, int n) {
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-static void setup(struct input *in, const char *dir) {
+/* Signs the token with NAME.signing; 0 when this backend does not have the algorithm. */
+static int sign_token(struct input *in, const char *dir) {
+    size_t pem_len, header_len, claims_len;
+    unsigned char *pem = read_file(dir, in->name, "signing", &pem_len);
+    unsigned char *header = read_file(dir, in->name, "header", &header_len);
+    unsigned char *claims = read_file(dir, in->name, "claims", &claims_len);
+    const jwtkit_key *signing = NULL;
+    char *token = NULL;
+    jwtkit_status status;
+    if (!jwtkit_alg_is_supported(in->alg)) {
+        printf("# %s: not on this backend (%s needs aws-lc-rs)\n", in->name, jwtkit_alg_name(in->alg));
+        free(pem);
+        free(header);
+        free(claims);
+        return 0;
+    }
+    status = jwtkit_key_from_pem((const char *)pem, pem_len, &signing);
+    free(pem);
+    if (status != JWTKIT_OK) fail(in, "signing key");
+    status = jwtkit_encode(signing, in->alg, (const char *)header, (const char *)claims, &token);
+    jwtkit_key_free(signing);
+    free(header);
+    free(claims);
+    if (status != JWTKIT_OK) fail(in, "signing");
+    in->token_len = strlen(token);
+    in->token = malloc(in->token_len + 1);
+    if (!in->token) exit(2);
+    memcpy(in->token, token, in->token_len + 1);
+    jwtkit_string_free(token);
+    return 1;
+}
+
+/* Reads (or signs) the token and makes the key and validator; 0 to skip the algorithm. */
+static int setup(struct input *in, const char *dir) {
     jwtkit_validator_builder *builder = NULL;
     jwtkit_status status;
-    in->token = (char *)read_file(dir, in->name, "token", &in->token_len);
-    while (in->token_len && (in->token[in->token_len - 1] == '\n')) in->token[--in->token_len] = 0;
+    if (in->sign_here) {
+        if (!sign_token(in, dir)) return 0;
+    } else {
+        in->token = (char *)read_file(dir, in->name, "token", &in->token_len);
+        while (in->token_len && (in->token[in->token_len - 1] == '\n')) in->token[--in->token_len] = 0;
+    }
     in->key = read_file(dir, in->name, "key", &in->key_len);
     status = in->alg == JWTKIT_ALG_HS256 ? jwtkit_key_from_secret(in->key, in->key_len, &in->jwtkit_key)
                                          : jwtkit_key_from_pem((const char *)in->key, in->key_len, &in->jwtkit_key);
@@ -136,27 +186,35 @@ static void setup(struct input *in, const char *dir) {
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_add_audience(builder, AUDIENCE);
     if (status == JWTKIT_OK) status = jwtkit_validator_builder_build(&builder, &in->validator);
     jwtkit_validator_builder_free(builder); /* NULL once built */
-    if (status != JWTKIT_OK) {
-        fprintf(stderr, "verify: %s setup: %s\n", in->name, jwtkit_last_error_message());
-        exit(1);
-    }
+    if (status != JWTKIT_OK) fail(in, "setup");
+    return 1;
 }
 
 int main(int argc, char **argv) {
     struct input inputs[] = {
-        {"hs256", JWTKIT_ALG_HS256, NULL, 0, NULL, 0, NULL, NULL
+        {"hs256", JWTKIT_ALG_HS256, NULL, 0, NULL, 0, NULL, NULL, 0
 #ifdef HAVE_LIBJWT
          , JWT_ALG_HS256
 #endif
         },
-        {"rs256", JWTKIT_ALG_RS256, NULL, 0, NULL, 0, NULL, NULL
+        {"rs256", JWTKIT_ALG_RS256, NULL, 0, NULL, 0, NULL, NULL, 0
 #ifdef HAVE_LIBJWT
          , JWT_ALG_RS256
 #endif
         },
-        {"es256", JWTKIT_ALG_ES256, NULL, 0, NULL, 0, NULL, NULL
+        {"es256", JWTKIT_ALG_ES256, NULL, 0, NULL, 0, NULL, NULL, 0
 #ifdef HAVE_LIBJWT
          , JWT_ALG_ES256
+#endif
+        },
+        {"es512", JWTKIT_ALG_ES512, NULL, 0, NULL, 0, NULL, NULL, 1
+#ifdef HAVE_LIBJWT
+         , JWT_ALG_ES512
+#endif
+        },
+        {"es256k", JWTKIT_ALG_ES256K, NULL, 0, NULL, 0, NULL, NULL, 1
+#ifdef HAVE_LIBJWT
+         , JWT_ALG_NONE
 #endif
         },
     };
@@ -184,29 +242,30 @@ int main(int argc, char **argv) {
         struct input *in = &inputs[i];
         long jwtkit_calls;
 #ifdef HAVE_LIBJWT
-        long libjwt_calls;
+        long libjwt_calls = 0;
+        int with_libjwt = in->libjwt_alg != JWT_ALG_NONE;
 #endif
-        setup(in, argv[1]);
+        if (!setup(in, argv[1])) continue;
         jwtkit_calls = calibrate(jwtkit_once, in, batch_ms);
 #ifdef HAVE_LIBJWT
-        if (!libjwt_once(in)) {
+        if (with_libjwt && !libjwt_once(in)) {
             fprintf(stderr, "verify: libjwt refuses the %s token\n", in->name);
             return 1;
         }
-        libjwt_calls = calibrate(libjwt_once, in, batch_ms);
+        if (with_libjwt) libjwt_calls = calibrate(libjwt_once, in, batch_ms);
 #endif
         for (r = 0; r < rounds; r++) {
 #ifdef HAVE_LIBJWT
-            if (r % 2) libjwt_times[r] = batch(libjwt_once, in, libjwt_calls);
+            if (with_libjwt && r % 2) libjwt_times[r] = batch(libjwt_once, in, libjwt_calls);
 #endif
             jwtkit_times[r] = batch(jwtkit_once, in, jwtkit_calls);
 #ifdef HAVE_LIBJWT
-            if (!(r % 2)) libjwt_times[r] = batch(libjwt_once, in, libjwt_calls);
+            if (with_libjwt && !(r % 2)) libjwt_times[r] = batch(libjwt_once, in, libjwt_calls);
 #endif
         }
         printf("c\t%s/verify\tjwtkit\t%.1f\n", in->name, median(jwtkit_times, rounds));
 #ifdef HAVE_LIBJWT
-        printf("c\t%s/verify\tlibjwt\t%.1f\n", in->name, median(libjwt_times, rounds));
+        if (with_libjwt) printf("c\t%s/verify\tlibjwt\t%.1f\n", in->name, median(libjwt_times, rounds));
 #endif
         jwtkit_key_free(in->jwtkit_key);
         jwtkit_validator_free(in->validator);

@@ -13,8 +13,10 @@ __all__ = [
     "__version__",
     "dumps_compact",
     "encode_jwt",
+    "jws_sign_detached",
     "jws_unverified",
     "jws_verify",
+    "jws_verify_detached",
     "parse_json_object",
     "sign",
     "unverified_claims",
@@ -128,6 +130,14 @@ def jws_verify(
     token: _Text, key: Union[Key, KeySet], algorithms: list[str], max_token_len: Optional[int] = None
 ) -> tuple[dict[str, Any], bytes, bytes]: ...
 def jws_unverified(token: _Text) -> tuple[dict[str, Any], bytes, bytes]: ...
+def jws_sign_detached(header_json: bytes, payload: bytes, key: Key) -> str: ...
+def jws_verify_detached(
+    token: _Text,
+    payload: bytes,
+    key: Union[Key, KeySet],
+    algorithms: list[str],
+    max_token_len: Optional[int] = None,
+) -> tuple[dict[str, Any], bytes, bytes]: ...
 def unverified_header(token: _Text) -> dict[str, Any]: ...
 def unverified_claims(token: _Text) -> dict[str, Any]: ...
 def parse_json_object(data: _Text) -> dict[str, Any]: ...

@@ -15,8 +15,10 @@ from ._native import (
     Key,
     dumps_compact,
     encode_jwt,
+    jws_sign_detached,
     jws_unverified,
     jws_verify,
+    jws_verify_detached,
     sign,
     unverified_header,
 )
@@ -263,9 +265,15 @@ class PyJWS:
             del header["b64"]
         if type(key) is Key and key.key_id is not None and "kid" not in header:
             header["kid"] = key.key_id
-        if is_payload_detached or "crit" in header or alg not in self._native_algs():
+        # An RFC 7797 payload (`b64: false`, listed in `crit`) is signed by the core's JWS
+        # layer (`jws_sign_detached`), as any compact token of a built-in algorithm is.
+        native = alg in self._native_algs() and (
+            "crit" not in header
+            or (is_payload_detached and all(ext == "b64" for ext in header["crit"]))
+        )
+        if not native:
             # Through the algorithm object (its signature still made by the core's key): a
-            # user's own algorithm, an RFC 7797 payload, or `crit` extensions, which the
+            # user's own algorithm, or `crit` extensions other than RFC 7797's, which the
             # core's JWS layer does not sign (PyJWT does; a reader that does not know them
             # must refuse the token).
             if payload is None:
@@ -275,6 +283,11 @@ class PyJWS:
             key, alg, bool(self.options.get("enforce_minimum_key_length", False))
         )
         try:
+            if is_payload_detached:
+                if payload is None:
+                    payload = _dumps(claims, cls=json_encoder).encode("utf-8")
+                json_header = _dumps(header, cls=json_encoder, sort_keys=sort_headers).encode()
+                return jws_sign_detached(json_header, payload, signer)
             if payload is None:
                 if json_encoder is None:
                     token = encode_jwt(header, sort_headers, claims, signer)
@@ -298,8 +311,8 @@ class PyJWS:
         sort_headers: bool,
         unencoded: bool,
     ) -> str:
-        """Signs through the algorithm object: a user's own algorithm, or an unencoded
-        (RFC 7797) payload, whose signing input is not the compact form."""
+        """Signs through the algorithm object: a user's own algorithm (or `crit` extensions
+        the core does not sign), with an unencoded (RFC 7797) payload or not."""
         from .api_jwk import PyJWK
 
         alg_obj = self._algorithms[alg]
@@ -349,9 +362,10 @@ class PyJWS:
         merged: SigOptions,
         detached_payload: Optional[bytes],
     ) -> dict[str, Any]:
-        """Verifies through the algorithm objects: a token of a user's own algorithm, or with
-        an unencoded (RFC 7797) payload. The segments are decoded by the core as strictly as
-        on the Rust path."""
+        """Verifies a token of a user's own algorithm through its algorithm object, or one
+        with an unencoded (RFC 7797) payload: PyJWT's header checks and words here, the
+        signature by the core's JWS layer (`jws_verify_detached`) for a built-in algorithm.
+        The segments are decoded by the core as strictly as on the Rust path."""
         from .api_jwk import PyJWK
 
         header, payload, signature = jws_unverified(token)
@@ -390,12 +404,14 @@ class PyJWS:
             raise InvalidAlgorithmError("Algorithm not specified")
         if not alg or alg == "none" or (algorithms is not None and alg not in algorithms):
             raise InvalidAlgorithmError("The specified alg value is not allowed")
+        if isinstance(key, PyJWK) and alg != key.algorithm_name:
+            raise InvalidAlgorithmError(
+                f"Token algorithm {alg!r} does not match the key's algorithm "
+                f"{key.algorithm_name!r}"
+            )
+        if unencoded and alg in self._native_algs():
+            return self._verify_detached(token, key, algorithms, merged, payload)
         if isinstance(key, PyJWK):
-            if alg != key.algorithm_name:
-                raise InvalidAlgorithmError(
-                    f"Token algorithm {alg!r} does not match the key's algorithm "
-                    f"{key.algorithm_name!r}"
-                )
             alg_obj: Algorithm = key.Algorithm
             key = key._core_key(bool(merged.get("enforce_minimum_key_length", False)))
         else:
@@ -407,6 +423,30 @@ class PyJWS:
         self._check_key_length(alg_obj, prepared, merged, 5)
         if not alg_obj.verify(signing_input, prepared, signature):
             raise InvalidSignatureError("Signature verification failed")
+        return {"payload": payload, "header": header, "signature": signature}
+
+    def _verify_detached(
+        self,
+        token: str,
+        key: Any,
+        algorithms: Optional[Sequence[str]],
+        merged: SigOptions,
+        payload: bytes,
+    ) -> dict[str, Any]:
+        """An RFC 7797 token of a built-in algorithm, verified by the core over the detached
+        `payload` (its header already checked with PyJWT's words)."""
+        native = self._native_algs()
+        allowed = [alg for alg in self._allowed(algorithms, key) if alg in native]
+        try:
+            verifier = _keys.verifying_key(
+                key, allowed, token, bool(merged.get("enforce_minimum_key_length", False))
+            )
+            header, payload, signature = jws_verify_detached(
+                token, payload, verifier, allowed, DEFAULT_MAX_TOKEN_LEN
+            )
+        except InvalidTokenError:
+            self._explain_key(unverified_header(token).get("alg"), algorithms, key)
+            raise
         return {"payload": payload, "header": header, "signature": signature}
 
     def _decode_complete(
@@ -509,6 +549,14 @@ class PyJWS:
                 f"Token algorithm {alg!r} does not match the key's algorithm "
                 f"{key.algorithm_name!r}"
             )
+        self._explain_key(alg, algorithms, key)
+
+    @staticmethod
+    def _explain_key(alg: Any, algorithms: Optional[Sequence[str]], key: Any) -> None:
+        """``InvalidAlgorithmForKeyError`` when the core refused a token of an allowed `alg`
+        because `key` cannot serve it (PyJWT's class for it)."""
+        from .api_jwk import PyJWK
+
         if isinstance(key, PyJWK):
             key = key._native_key
         elif _keys._is_cryptography_key(key):

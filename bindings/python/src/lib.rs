@@ -9,6 +9,7 @@
 //! are immutable (`frozen`) and `Send + Sync`, so threads share them without locks.
 
 mod convert;
+mod detached;
 mod errors;
 mod json;
 mod key;
@@ -198,6 +199,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(encode_jwt, m)?)?;
     m.add_function(wrap_pyfunction!(jws_verify, m)?)?;
     m.add_function(wrap_pyfunction!(jws_unverified, m)?)?;
+    m.add_function(wrap_pyfunction!(detached::jws_sign_detached, m)?)?;
+    m.add_function(wrap_pyfunction!(detached::jws_verify_detached, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_header, m)?)?;
     m.add_function(wrap_pyfunction!(unverified_claims, m)?)?;
     m.add_function(wrap_pyfunction!(parse_json_object, m)?)?;
