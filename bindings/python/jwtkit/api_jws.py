@@ -22,7 +22,7 @@ from ._native import (
     sign,
     unverified_header,
 )
-from .algorithms import Algorithm, get_default_algorithms, has_crypto, requires_cryptography
+from .algorithms import Algorithm, get_default_algorithms
 from .exceptions import (
     DecodeError,
     InvalidAlgorithmError,
@@ -172,10 +172,6 @@ class PyJWS:
         try:
             return self._algorithms[alg_name]
         except (KeyError, TypeError):
-            if not has_crypto and alg_name in requires_cryptography and alg_name not in _KNOWN:
-                raise NotImplementedError(
-                    f"Algorithm '{alg_name}' could not be found. Do you have cryptography installed?"
-                ) from None
             raise NotImplementedError("Algorithm not supported") from None
 
     def _native_algs(self) -> frozenset[str]:
