@@ -51,7 +51,10 @@ fn operations(c: &mut Criterion) {
 /// The Rust call under `jwtkit_verify`: claims handed back as JSON text.
 fn rust_path(c: &mut Criterion) {
     let c_table = [Alg::HS256, Alg::RS256, Alg::ES256, Alg::ES512, Alg::ES256K];
-    for alg in c_table.into_iter().filter(|alg| Alg::available().contains(alg)) {
+    for alg in c_table
+        .into_iter()
+        .filter(|alg| Alg::available().contains(alg))
+    {
         let keys = KeyMaterial::load(alg);
         let (_, verifying) = jwtkit_keys(&keys);
         let validation = jwtkit_validation(alg);
