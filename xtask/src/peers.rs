@@ -1,7 +1,8 @@
 //! `cargo xtask test-peers`: other projects' own test suites with jwtkit standing in for PyJWT.
 //!
 //! PyJWT's suite, djangorestframework-simplejwt's, flask-jwt-extended's, authx's, and the
-//! test files that reach jwt of social-auth-core's, PyGithub's and django-allauth's, each
+//! test files that reach jwt of social-auth-core's, PyGithub's, fastapi-users' and
+//! django-allauth's, each
 //! from its pinned sdist downloaded at test time (never vendored), run through
 //! `jwtkit.install_as_jwt()` in a venv that has jwtkit and no PyJWT
 //! (`bindings/python/peers/run_peers.py` does the running). Every outcome is checked against
@@ -48,6 +49,14 @@ const PEER_PACKAGES: &[&str] = &[
     "pytest-asyncio==1.5.0",
     "httpx==0.28.1",
     "httpx2==2.16.2",
+    // fastapi-users
+    "pwdlib[argon2,bcrypt]==0.3.0",
+    "email-validator==2.3.0",
+    "python-multipart==0.0.34",
+    "makefun==1.16.0",
+    "httpx-oauth==0.17.0",
+    "asgi-lifespan==2.1.0",
+    "pytest-mock==3.17.0",
     // django-allauth
     "django-ninja==1.7.1",
     "qrcode==8.2",
@@ -75,7 +84,7 @@ pub fn test_wheel(wheel: &Path) -> Result<(), String> {
         .current_dir(&root);
     step(
         "peer suites (PyJWT, simplejwt, flask-jwt-extended, social-auth-core, PyGithub, \
-         authx, django-allauth) with jwtkit as jwt",
+         authx, fastapi-users, django-allauth) with jwtkit as jwt",
         suites,
     )
 }

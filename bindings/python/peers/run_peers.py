@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -78,6 +79,19 @@ SUITES: dict[str, tuple[str, str, str | None, list[str], dict[str, str]]] = {
     ),
     # A FastAPI auth library: the whole suite (it runs with warnings as errors).
     "authx": ("authx==1.7.1", "authx-1.7.1", None, ["tests"], {}),
+    # A FastAPI auth library: its JWT strategy, and the reset-password, verify and OAuth-state
+    # tokens, with the routers that take them (the whole suite takes minutes, on its
+    # password hashing).
+    "fastapi-users": (
+        "fastapi-users==15.0.5",
+        "fastapi_users-15.0.5",
+        None,
+        [f"tests/test_{name}.py" for name in (
+            "jwt", "authentication_strategy_jwt", "manager", "router_oauth", "router_reset",
+            "router_verify",
+        )],
+        {},
+    ),
     # django-allauth's parts on jwt: Apple/Google/Facebook/OpenID Connect id_tokens, the
     # headless JWT token strategy, and its own OIDC identity provider.
     "django-allauth": (
@@ -100,7 +114,7 @@ SUITES: dict[str, tuple[str, str, str | None, list[str], dict[str, str]]] = {
 #: The suites that use pytest-asyncio; the others run without it (its warning at startup, for a
 #: configuration that does not set its loop scope, is an error in suites that make warnings
 #: errors).
-_ASYNCIO_SUITES = {"authx"}
+_ASYNCIO_SUITES = {"authx", "fastapi-users"}
 
 #: pytest, with ``jwt`` made jwtkit before pytest reads any configuration (suites name
 #: ``jwt.warnings`` classes in their warning filters).
@@ -204,14 +218,16 @@ def run_suite(work: Path, suite: str, expected: dict[str, str]) -> list[str]:
         *([] if suite in _ASYNCIO_SUITES else ["-p", "no:asyncio"]), *args,
     ]
     print(f"==> {suite}: pytest ({requirement}, jwt = jwtkit)", flush=True)
+    started = time.monotonic()
     subprocess.run(command, cwd=source, env=env, stdout=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
     results = outcomes(junit, source)
     counts = {state: sum(1 for s in results.values() if s == state) for state in ("passed", "failed", "skipped")}
     ran = counts["passed"] + counts["failed"]
     share = 100.0 * counts["passed"] / ran if ran else 0.0
     print(f"    {suite}: {counts['passed']} passed, {counts['failed']} failed "
           f"({len(expected)} listed), {counts['skipped']} skipped, of {len(results)}: "
-          f"{share:.1f}% of the tests run pass")
+          f"{share:.1f}% of the tests run pass ({seconds:.0f} s)")
     problems = []
     for test, state in sorted(results.items()):
         if state == "failed" and test not in expected:
