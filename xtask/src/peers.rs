@@ -2,12 +2,12 @@
 //!
 //! PyJWT's suite, djangorestframework-simplejwt's, flask-jwt-extended's, authx's, and the
 //! test files that reach jwt of social-auth-core's, PyGithub's, fastapi-users' and
-//! django-allauth's, each
-//! from its pinned sdist downloaded at test time (never vendored), run through
-//! `jwtkit.install_as_jwt()` in a venv that has jwtkit and no PyJWT
+//! django-allauth's, each from its pinned sdist downloaded at test time (never vendored),
+//! run through `jwtkit.install_as_jwt()` in a venv that has jwtkit and no PyJWT
 //! (`bindings/python/peers/run_peers.py` does the running). Every outcome is checked against
 //! `bindings/python/peers/expected-failures.txt`: an unexpected failure, or an unexpected
-//! pass, fails the task.
+//! pass, fails the task. (`run_peers.py --pyjwt`, in a venv with these packages and PyJWT
+//! 2.15.1, runs the same tests on PyJWT itself: the baseline for a `peer:` entry.)
 
 use std::path::Path;
 use std::process::Command;

@@ -9,7 +9,11 @@ Every test's outcome is compared with ``expected-failures.txt``: a test listed t
 fail, any other must pass (or be skipped by the suite itself). An unexpected pass is an error
 too, so the file never keeps a stale entry.
 
-usage: python run_peers.py WORK_DIR [SUITE...]
+``--pyjwt`` runs the same tests on PyJWT itself instead (in a venv that has PyJWT 2.15.1 and
+no jwtkit) and lists what fails there: the baseline that tells a ``peer:`` failure from
+jwtkit's. It checks nothing against the file.
+
+usage: python run_peers.py [--pyjwt] WORK_DIR [SUITE...]
 """
 
 from __future__ import annotations
@@ -116,6 +120,9 @@ SUITES: dict[str, tuple[str, str, str | None, list[str], dict[str, str]]] = {
 #: errors).
 _ASYNCIO_SUITES = {"authx", "fastapi-users"}
 
+#: pytest on PyJWT itself (``--pyjwt``).
+_PYTEST_AS_IS = "import sys, pytest; sys.exit(pytest.main(sys.argv[1:]))"
+
 #: pytest, with ``jwt`` made jwtkit before pytest reads any configuration (suites name
 #: ``jwt.warnings`` classes in their warning filters).
 _PYTEST_AS_JWT = (
@@ -205,19 +212,22 @@ def outcomes(junit: Path, source: Path) -> dict[str, str]:
     return results
 
 
-def run_suite(work: Path, suite: str, expected: dict[str, str]) -> list[str]:
+def run_suite(
+    work: Path, suite: str, expected: dict[str, str], pyjwt: bool = False
+) -> list[str]:
     requirement, folder, drop, args, env_extra = SUITES[suite]
     source = fetch(work, requirement, folder, drop)
-    junit = work / f"{suite}.xml"
+    junit = work / f"{suite}{'-pyjwt' if pyjwt else ''}.xml"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(source)
     env.update(env_extra)
     command = [
-        sys.executable, "-c", _PYTEST_AS_JWT, "-q", "-p", "no:cacheprovider",
+        sys.executable, "-c", _PYTEST_AS_IS if pyjwt else _PYTEST_AS_JWT, "-q", "-p", "no:cacheprovider",
         "-o", "addopts=", "-o", "xfail_strict=true", "--junitxml", str(junit),
         *([] if suite in _ASYNCIO_SUITES else ["-p", "no:asyncio"]), *args,
     ]
-    print(f"==> {suite}: pytest ({requirement}, jwt = jwtkit)", flush=True)
+    print(f"==> {suite}: pytest ({requirement}, jwt = {'PyJWT' if pyjwt else 'jwtkit'})",
+          flush=True)
     started = time.monotonic()
     subprocess.run(command, cwd=source, env=env, stdout=subprocess.DEVNULL)
     seconds = time.monotonic() - started
@@ -228,6 +238,11 @@ def run_suite(work: Path, suite: str, expected: dict[str, str]) -> list[str]:
     print(f"    {suite}: {counts['passed']} passed, {counts['failed']} failed "
           f"({len(expected)} listed), {counts['skipped']} skipped, of {len(results)}: "
           f"{share:.1f}% of the tests run pass ({seconds:.0f} s)")
+    if pyjwt:
+        for test, state in sorted(results.items()):
+            if state == "failed":
+                print(f"    fails with PyJWT: {test}")
+        return []
     problems = []
     for test, state in sorted(results.items()):
         if state == "failed" and test not in expected:
@@ -244,22 +259,35 @@ def run_suite(work: Path, suite: str, expected: dict[str, str]) -> list[str]:
 
 
 def main() -> int:
-    if len(sys.argv) < 2:
+    arguments = sys.argv[1:]
+    pyjwt = arguments[:1] == ["--pyjwt"]
+    if pyjwt:
+        arguments = arguments[1:]
+    if not arguments:
         print(__doc__)
         return 2
-    work = Path(sys.argv[1]).resolve()
-    suites = sys.argv[2:] or list(SUITES)
+    work = Path(arguments[0]).resolve()
+    suites = arguments[1:] or list(SUITES)
+    unknown = [suite for suite in suites if suite not in SUITES]
+    if unknown:
+        print(f"no such suite: {', '.join(unknown)} (the suites: {', '.join(SUITES)})")
+        return 2
     expected = read_expected(HERE / "expected-failures.txt")
-    try:
-        importlib.metadata.distribution("PyJWT")
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    else:
+    have = {}
+    for name in ("PyJWT", "jwtkit"):
+        try:
+            have[name] = importlib.metadata.distribution(name).version
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    if pyjwt and (have.get("PyJWT") != "2.15.1" or "jwtkit" in have):
+        print("--pyjwt wants PyJWT 2.15.1 installed in this environment, and no jwtkit")
+        return 1
+    if not pyjwt and "PyJWT" in have:
         print("PyJWT is installed in this environment: the suites must reach jwtkit only")
         return 1
     problems: list[str] = []
     for suite in suites:
-        problems += run_suite(work, suite, expected.get(suite, {}))
+        problems += run_suite(work, suite, expected.get(suite, {}), pyjwt)
     for problem in problems:
         print(problem)
     return 1 if problems else 0
