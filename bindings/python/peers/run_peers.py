@@ -9,7 +9,11 @@ Every test's outcome is compared with ``expected-failures.txt``: a test listed t
 fail, any other must pass (or be skipped by the suite itself). An unexpected pass is an error
 too, so the file never keeps a stale entry.
 
-usage: python run_peers.py WORK_DIR [SUITE...]
+``--pyjwt`` runs the same tests on PyJWT itself instead (in a venv that has PyJWT 2.15.1 and
+no jwtkit) and lists what fails there: the baseline that tells a ``peer:`` failure from
+jwtkit's. It checks nothing against the file.
+
+usage: python run_peers.py [--pyjwt] WORK_DIR [SUITE...]
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -43,8 +48,80 @@ SUITES: dict[str, tuple[str, str, str | None, list[str], dict[str, str]]] = {
         ["tests"],
         {},
     ),
+    # OIDC social login: id_token checks through jwt.decode and PyJWKClient-shaped JWKs
+    # (RSAAlgorithm.from_jwk), at_hash through get_algorithm_by_name().compute_hash_digest.
+    # The test files that reach jwt (the whole suite takes minutes); Google One Tap needs
+    # google-auth, which verifies its tokens itself and is not installed.
+    "social-auth-core": (
+        "social-auth-core==7.0.0",
+        "social_auth_core-7.0.0",
+        None,
+        [
+            *(f"social_core/tests/backends/test_{name}.py" for name in (
+                "open_id_connect", "apple", "auth0", "auth0_openidconnect", "azuread",
+                "azuread_b2c", "google", "keycloak", "mediawiki", "okta", "ping",
+            )),
+            *(f"social_core/tests/test_{name}.py" for name in (
+                "oidc_cache", "auth_failure_boundaries", "provider_errors",
+                "token_response_errors", "signature_comparisons",
+            )),
+            "--deselect", "social_core/tests/backends/test_google.py::GoogleOneTapTest",
+        ],
+        {},
+    ),
+    # GitHub App auth: jwt.encode RS256 with a PEM, and the tests' own jwt.decode. The test
+    # files that reach jwt (each replays recorded HTTP; nothing goes to the network).
+    "pygithub": (
+        "PyGithub==2.10.0",
+        "pygithub-2.10.0",
+        None,
+        [f"tests/{name}.py" for name in (
+            "Authentication", "GithubApp", "GithubIntegration", "Installation", "Pickle",
+            "Requester",
+        )],
+        {},
+    ),
+    # A FastAPI auth library: the whole suite (it runs with warnings as errors).
+    "authx": ("authx==1.7.1", "authx-1.7.1", None, ["tests"], {}),
+    # A FastAPI auth library: its JWT strategy, and the reset-password, verify and OAuth-state
+    # tokens, with the routers that take them (the whole suite takes minutes, on its
+    # password hashing).
+    "fastapi-users": (
+        "fastapi-users==15.0.5",
+        "fastapi_users-15.0.5",
+        None,
+        [f"tests/test_{name}.py" for name in (
+            "jwt", "authentication_strategy_jwt", "manager", "router_oauth", "router_reset",
+            "router_verify",
+        )],
+        {},
+    ),
+    # django-allauth's parts on jwt: Apple/Google/Facebook/OpenID Connect id_tokens, the
+    # headless JWT token strategy, and its own OIDC identity provider.
+    "django-allauth": (
+        "django-allauth==65.22.1",
+        "django_allauth-65.22.1",
+        None,
+        [
+            *(f"tests/apps/socialaccount/providers/{name}" for name in (
+                "apple", "google", "openid_connect", "facebook",
+            )),
+            "tests/apps/headless/tokens",
+            "tests/apps/headless/usersessions",
+            "tests/apps/idp/oidc",
+        ],
+        {},
+    ),
 }
 
+
+#: The suites that use pytest-asyncio; the others run without it (its warning at startup, for a
+#: configuration that does not set its loop scope, is an error in suites that make warnings
+#: errors).
+_ASYNCIO_SUITES = {"authx", "fastapi-users"}
+
+#: pytest on PyJWT itself (``--pyjwt``).
+_PYTEST_AS_IS = "import sys, pytest; sys.exit(pytest.main(sys.argv[1:]))"
 
 #: pytest, with ``jwt`` made jwtkit before pytest reads any configuration (suites name
 #: ``jwt.warnings`` classes in their warning filters).
@@ -102,15 +179,22 @@ def read_expected(path: Path) -> dict[str, dict[str, str]]:
     return expected
 
 
-def outcomes(junit: Path) -> dict[str, str]:
-    """``test id: passed|failed|skipped`` from pytest's JUnit XML."""
+def outcomes(junit: Path, source: Path) -> dict[str, str]:
+    """``test id: passed|failed|skipped`` from pytest's JUnit XML (`source`: the folder the
+    suite ran in, where the test modules are)."""
     results: dict[str, str] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         classname = case.get("classname", "")
         name = case.get("name", "")
         parts = classname.split(".")
-        # "tests.test_x.TestY" -> "tests/test_x.py::TestY"
+        # "tests.test_x.TestY" -> "tests/test_x.py::TestY": the longest prefix that is a
+        # module of the suite ("tests.Requester.Requester" -> "tests/Requester.py"), else the
+        # last part named test*.
         module_len = next(
+            (i for i in range(len(parts), 0, -1)
+             if (source / "/".join(parts[:i])).with_suffix(".py").is_file()),
+            None,
+        ) or next(
             (i for i in range(len(parts), 0, -1) if parts[i - 1].startswith("test")), len(parts)
         )
         module = "/".join(parts[:module_len]) + ".py"
@@ -128,26 +212,37 @@ def outcomes(junit: Path) -> dict[str, str]:
     return results
 
 
-def run_suite(work: Path, suite: str, expected: dict[str, str]) -> list[str]:
+def run_suite(
+    work: Path, suite: str, expected: dict[str, str], pyjwt: bool = False
+) -> list[str]:
     requirement, folder, drop, args, env_extra = SUITES[suite]
     source = fetch(work, requirement, folder, drop)
-    junit = work / f"{suite}.xml"
+    junit = work / f"{suite}{'-pyjwt' if pyjwt else ''}.xml"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(source)
     env.update(env_extra)
     command = [
-        sys.executable, "-c", _PYTEST_AS_JWT, "-q", "-p", "no:cacheprovider",
-        "-o", "addopts=", "-o", "xfail_strict=true", "--junitxml", str(junit), *args,
+        sys.executable, "-c", _PYTEST_AS_IS if pyjwt else _PYTEST_AS_JWT, "-q", "-p", "no:cacheprovider",
+        "-o", "addopts=", "-o", "xfail_strict=true", "--junitxml", str(junit),
+        *([] if suite in _ASYNCIO_SUITES else ["-p", "no:asyncio"]), *args,
     ]
-    print(f"==> {suite}: pytest ({requirement}, jwt = jwtkit)", flush=True)
+    print(f"==> {suite}: pytest ({requirement}, jwt = {'PyJWT' if pyjwt else 'jwtkit'})",
+          flush=True)
+    started = time.monotonic()
     subprocess.run(command, cwd=source, env=env, stdout=subprocess.DEVNULL)
-    results = outcomes(junit)
+    seconds = time.monotonic() - started
+    results = outcomes(junit, source)
     counts = {state: sum(1 for s in results.values() if s == state) for state in ("passed", "failed", "skipped")}
     ran = counts["passed"] + counts["failed"]
     share = 100.0 * counts["passed"] / ran if ran else 0.0
     print(f"    {suite}: {counts['passed']} passed, {counts['failed']} failed "
           f"({len(expected)} listed), {counts['skipped']} skipped, of {len(results)}: "
-          f"{share:.1f}% of the tests run pass")
+          f"{share:.1f}% of the tests run pass ({seconds:.0f} s)")
+    if pyjwt:
+        for test, state in sorted(results.items()):
+            if state == "failed":
+                print(f"    fails with PyJWT: {test}")
+        return []
     problems = []
     for test, state in sorted(results.items()):
         if state == "failed" and test not in expected:
@@ -164,22 +259,35 @@ def run_suite(work: Path, suite: str, expected: dict[str, str]) -> list[str]:
 
 
 def main() -> int:
-    if len(sys.argv) < 2:
+    arguments = sys.argv[1:]
+    pyjwt = arguments[:1] == ["--pyjwt"]
+    if pyjwt:
+        arguments = arguments[1:]
+    if not arguments:
         print(__doc__)
         return 2
-    work = Path(sys.argv[1]).resolve()
-    suites = sys.argv[2:] or list(SUITES)
+    work = Path(arguments[0]).resolve()
+    suites = arguments[1:] or list(SUITES)
+    unknown = [suite for suite in suites if suite not in SUITES]
+    if unknown:
+        print(f"no such suite: {', '.join(unknown)} (the suites: {', '.join(SUITES)})")
+        return 2
     expected = read_expected(HERE / "expected-failures.txt")
-    try:
-        importlib.metadata.distribution("PyJWT")
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    else:
+    have = {}
+    for name in ("PyJWT", "jwtkit"):
+        try:
+            have[name] = importlib.metadata.distribution(name).version
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    if pyjwt and (have.get("PyJWT") != "2.15.1" or "jwtkit" in have):
+        print("--pyjwt wants PyJWT 2.15.1 installed in this environment, and no jwtkit")
+        return 1
+    if not pyjwt and "PyJWT" in have:
         print("PyJWT is installed in this environment: the suites must reach jwtkit only")
         return 1
     problems: list[str] = []
     for suite in suites:
-        problems += run_suite(work, suite, expected.get(suite, {}))
+        problems += run_suite(work, suite, expected.get(suite, {}), pyjwt)
     for problem in problems:
         print(problem)
     return 1 if problems else 0
