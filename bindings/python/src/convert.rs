@@ -1,10 +1,12 @@
 //! Conversions between Python objects and the core's types: JSON values, tokens, text.
 
 use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 
-use pyo3::exceptions::{PyRecursionError, PyUnicodeEncodeError};
+use pyo3::exceptions::{PyRecursionError, PyUnicodeEncodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::errors;
@@ -120,4 +122,110 @@ pub(crate) fn json_text<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<C
             }
         })?;
     Ok(Cow::Owned(dumped.extract::<String>()?))
+}
+
+/// JSON text the core has already read strictly (verified claims, say) as the objects
+/// `json.loads` gives, **in the text's order**, as PyJWT hands them back; `None` when the text
+/// holds an integer beyond 64 bits, which only `json.loads` reads exactly. One pass from the
+/// text, with no intermediate JSON values.
+///
+/// # Errors
+/// A Python error raised while building the objects; `ValueError` for text that is not JSON
+/// (the callers pass text the core has accepted).
+pub(crate) fn json_text_to_py<'py>(
+    py: Python<'py>,
+    text: &[u8],
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let state = TextState {
+        failure: RefCell::new(None),
+        wide: Cell::new(false),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    let seed = PySeed { py, state: &state };
+    match seed
+        .deserialize(&mut deserializer)
+        .and_then(|obj| deserializer.end().map(|()| obj))
+    {
+        Ok(_) if state.wide.get() => Ok(None),
+        Ok(obj) => Ok(Some(obj)),
+        Err(err) => Err(state
+            .failure
+            .take()
+            .unwrap_or_else(|| PyValueError::new_err(err.to_string()))),
+    }
+}
+
+/// What building the objects met: a Python error to hand back, or a wide integer.
+struct TextState {
+    failure: RefCell<Option<PyErr>>,
+    wide: Cell<bool>,
+}
+
+#[derive(Clone, Copy)]
+struct PySeed<'s, 'py> {
+    py: Python<'py>,
+    state: &'s TextState,
+}
+
+impl PySeed<'_, '_> {
+    /// Keeps a Python error for [`json_text_to_py`] to raise, ending the parse.
+    fn fail<E: de::Error>(&self, err: PyErr) -> E {
+        self.state.failure.replace(Some(err));
+        E::custom("a Python object could not be made")
+    }
+}
+
+impl<'de, 'py> DeserializeSeed<'de> for PySeed<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for PySeed<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.py, v).to_owned().into_any())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        let Ok(int) = v.into_pyobject(self.py);
+        Ok(int.into_any())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let Ok(int) = v.into_pyobject(self.py);
+        Ok(int.into_any())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // An integral value this large may be an integer the text wrote exactly.
+        if v.is_finite() && v.fract() == 0.0 && v.abs() >= 9.0e18 {
+            self.state.wide.set(true);
+        }
+        Ok(PyFloat::new(self.py, v).into_any())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.py, v).into_any())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.py);
+        while let Some(item) = seq.next_element_seed(self)? {
+            list.append(item).map_err(|err| self.fail(err))?;
+        }
+        Ok(list.into_any())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.py);
+        while let Some(name) = map.next_key_seed(self)? {
+            let value = map.next_value_seed(self)?;
+            dict.set_item(name, value).map_err(|err| self.fail(err))?;
+        }
+        Ok(dict.into_any())
+    }
 }

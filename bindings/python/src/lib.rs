@@ -174,6 +174,12 @@ fn parse_json_object<'py>(
     let map = jwt_crypto::json::parse_unique_object(&bytes).map_err(|err| {
         PyValueError::new_err(format!("not a JSON object with unique member names: {err}"))
     })?;
+    // In the text's member order, as `json.loads` gives it, when the text allows.
+    if let Some(object) = convert::json_text_to_py(py, &bytes)? {
+        if let Ok(dict) = object.cast_into::<PyDict>() {
+            return Ok(dict);
+        }
+    }
     convert::map_to_py(py, &map)
 }
 
