@@ -22,7 +22,7 @@ from ._native import (
     sign,
     unverified_header,
 )
-from .algorithms import Algorithm, get_default_algorithms
+from .algorithms import HMAC_ALGORITHMS, Algorithm, get_default_algorithms
 from .exceptions import (
     DecodeError,
     InvalidAlgorithmError,
@@ -30,6 +30,7 @@ from .exceptions import (
     InvalidKeyError,
     InvalidSignatureError,
     InvalidTokenError,
+    PyJWTError,
 )
 from .warnings import InsecureKeyLengthWarning, _warn_unsupported_kwargs
 
@@ -557,6 +558,13 @@ class PyJWS:
             key = key._native_key
         elif _keys._is_cryptography_key(key):
             key = _keys._crypto_keys.get(key)
+        elif isinstance(key, (str, bytes)) and alg not in HMAC_ALGORITHMS:
+            # Key text read as the verify path read it for a public-key alg: a key of
+            # another family is the same refusal as for a key object.
+            try:
+                key = _keys._parse_asymmetric(_keys._to_bytes(key))
+            except PyJWTError:
+                return
         if (
             isinstance(key, Key)
             and isinstance(alg, str)
