@@ -33,9 +33,10 @@ tasks:
   header [--check] generate bindings/c/include/jwtkit.h, or check it matches the code
   wheel            build the Python abi3 wheel into target/wheels/ (maturin, in a venv)
   test-python      only the Python suite: wheel, fresh venv, pytest, stubtest (part of `test`)
-  test-peers       PyJWT's, simplejwt's and flask-jwt-extended's own suites with jwtkit as
-                   `jwt` (install_as_jwt), checked against their expected failures (part of
-                   `test`)
+  test-peers       eight projects' own suites (PyJWT, simplejwt, flask-jwt-extended,
+                   social-auth-core, PyGithub, authx, fastapi-users, django-allauth) with
+                   jwtkit as `jwt` (install_as_jwt), checked against their expected failures
+                   (part of `test`)
   bench-python [--quick]
                    only the Python benchmark: jwtkit beside PyJWT, pyjwt-rs and the floor;
                    prints the table, writes target/bench-python.json
