@@ -124,6 +124,24 @@ pub(crate) fn json_text<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<C
     Ok(Cow::Owned(dumped.extract::<String>()?))
 }
 
+/// A JSON object the core has read strictly, as a dict in the order of its text (`map`'s
+/// own order is by name), the order PyJWT gives.
+///
+/// # Errors
+/// A Python error raised while building the dict.
+pub(crate) fn object_to_py<'py>(
+    py: Python<'py>,
+    map: &Map<String, Value>,
+    text: &[u8],
+) -> PyResult<Bound<'py, PyDict>> {
+    if let Some(object) = json_text_to_py(py, text)? {
+        if let Ok(dict) = object.cast_into::<PyDict>() {
+            return Ok(dict);
+        }
+    }
+    map_to_py(py, map)
+}
+
 /// JSON text the core has already read strictly (verified claims, say) as the objects
 /// `json.loads` gives, **in the text's order**, as PyJWT hands them back; `None` when the text
 /// holds an integer beyond 64 bits, which only `json.loads` reads exactly. One pass from the

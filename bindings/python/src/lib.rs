@@ -111,7 +111,7 @@ fn jws_verify<'py>(
     PyTuple::new(
         py,
         [
-            convert::map_to_py(py, &jws.header)?.into_any(),
+            convert::object_to_py(py, &jws.header, &jws.header_json)?.into_any(),
             PyBytes::new(py, &verified.payload).into_any(),
             PyBytes::new(py, &jws.signature).into_any(),
         ],
@@ -133,7 +133,7 @@ fn jws_unverified<'py>(
     PyTuple::new(
         py,
         [
-            convert::map_to_py(py, &jws.header)?.into_any(),
+            convert::object_to_py(py, &jws.header, &jws.header_json)?.into_any(),
             PyBytes::new(py, &jws.payload).into_any(),
             PyBytes::new(py, &jws.signature).into_any(),
         ],
@@ -147,9 +147,13 @@ fn unverified_header<'py>(
     token: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let token = convert::token(token)?;
-    jwt_crypto::dangerous::decode_header_json_unverified(&token)
-        .map_err(|err| errors::to_py(py, err, &Context::token(&token)))
-        .and_then(|header| convert::map_to_py(py, &header))
+    let header = jwt_crypto::dangerous::decode_header_json_unverified(&token)
+        .map_err(|err| errors::to_py(py, err, &Context::token(&token)))?;
+    // The header's text, for the token's member order, where the whole token reads strictly.
+    match jwt_crypto::dangerous::decode_jws_unverified(&token, usize::MAX) {
+        Ok(jws) => convert::object_to_py(py, &jws.header, &jws.header_json),
+        Err(_) => convert::map_to_py(py, &header),
+    }
 }
 
 /// A JSON object as a dict, read by the core's strict parser: member names unique at every
@@ -174,13 +178,7 @@ fn parse_json_object<'py>(
     let map = jwt_crypto::json::parse_unique_object(&bytes).map_err(|err| {
         PyValueError::new_err(format!("not a JSON object with unique member names: {err}"))
     })?;
-    // In the text's member order, as `json.loads` gives it, when the text allows.
-    if let Some(object) = convert::json_text_to_py(py, &bytes)? {
-        if let Ok(dict) = object.cast_into::<PyDict>() {
-            return Ok(dict);
-        }
-    }
-    convert::map_to_py(py, &map)
+    convert::object_to_py(py, &map, &bytes)
 }
 
 /// The claims of a token as a dict, with no signature check and no claim validation.

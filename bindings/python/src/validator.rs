@@ -255,7 +255,10 @@ pub(crate) fn complete<'py>(
     let jws = jwt_crypto::dangerous::decode_jws_unverified(token, max_len)
         .map_err(|err| errors::to_py(py, err, &Context::token(token)))?;
     let out = PyDict::new(py);
-    out.set_item("header", convert::map_to_py(py, &jws.header)?)?;
+    out.set_item(
+        "header",
+        convert::object_to_py(py, &jws.header, &jws.header_json)?,
+    )?;
     out.set_item("payload", payload)?;
     out.set_item("signature", PyBytes::new(py, &jws.signature))?;
     Ok(out)

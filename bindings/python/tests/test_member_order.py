@@ -42,3 +42,20 @@ def test_wide_integers_stay_exact_in_order() -> None:
     decoded = jwtkit.decode(token, SECRET, algorithms=["HS256"], options={"require": []})
     assert _order(decoded) == _order(claims)
     assert json.dumps(decoded) == json.dumps(claims)
+
+
+def test_headers_keep_the_tokens_member_order() -> None:
+    import base64
+
+    token = jwtkit.encode(
+        {"aud": "api"}, SECRET, algorithm="HS256", headers={"kid": "k1", "cty": "x"},
+        sort_headers=False,
+    )
+    segment = token.split(".")[0]
+    expected = list(json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))))
+    assert expected != sorted(expected)
+    assert list(jwtkit.get_unverified_header(token)) == expected
+    complete = jwtkit.decode_complete(token, SECRET, algorithms=["HS256"], audience="api")
+    assert list(complete["header"]) == expected
+    api_jws = jwtkit.PyJWS().decode_complete(token, SECRET, algorithms=["HS256"])
+    assert list(api_jws["header"]) == expected

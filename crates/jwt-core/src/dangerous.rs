@@ -43,11 +43,16 @@ pub fn decode_header_json_unverified(token: &str) -> Result<Map<String, Value>, 
 
 /// A header segment as a JSON object with unique member names and a well-typed `kid`.
 fn header_json(segment: &str) -> Result<Map<String, Value>, Error> {
-    let header = base64url::decode(segment, "header")?;
-    let header = json::parse_unique_object(&header)
+    header_object(segment).map(|(header, _)| header)
+}
+
+/// [`header_json`], with the header's JSON text.
+fn header_object(segment: &str) -> Result<(Map<String, Value>, Vec<u8>), Error> {
+    let text = base64url::decode(segment, "header")?;
+    let header = json::parse_unique_object(&text)
         .map_err(|err| Error::malformed(format!("header is not a JSON object: {err}")))?;
     header::check_kid_value(header.get("kid"))?;
-    Ok(header)
+    Ok((header, text))
 }
 
 /// The claims of `token` as a JSON object, whatever its header says (even `alg: none`): for
@@ -85,6 +90,9 @@ pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T
 pub struct UnverifiedJws {
     /// The protected header as a JSON object, whatever its `alg` says.
     pub header: Map<String, Value>,
+    /// The same header as the JSON text the token carries, members in the token's order
+    /// (`header` is a map sorted by name).
+    pub header_json: Vec<u8>,
     /// The payload bytes (empty for detached content, RFC 7515 Appendix F).
     pub payload: Vec<u8>,
     /// The signature bytes, unchecked.
@@ -103,10 +111,11 @@ pub struct UnverifiedJws {
 pub fn decode_jws_unverified(token: &str, max_len: usize) -> Result<UnverifiedJws, Error> {
     let segments = Segments::split(token, max_len)?;
     let signature = base64url::decode(segments.signature, "signature")?;
-    let header = header_json(segments.header)?;
+    let (header, header_json) = header_object(segments.header)?;
     let payload = base64url::decode(segments.payload, "payload")?;
     Ok(UnverifiedJws {
         header,
+        header_json,
         payload,
         signature,
     })
