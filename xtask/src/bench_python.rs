@@ -83,12 +83,7 @@ fn bench_wheel(backend: Backend) -> Result<PathBuf, String> {
         &format!("maturin build --release ({}, bench wheel)", backend.name()),
         build,
     )?;
-    std::fs::read_dir(&out)
-        .map_err(|err| format!("reading {}: {err}", out.display()))?
-        .flatten()
-        .map(|entry| entry.path())
-        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
-        .ok_or_else(|| format!("maturin built no {} wheel", backend.name()))
+    python::built_wheel(&out, backend.name())
 }
 
 /// The maturin arguments that choose `backend`, always named: pyproject.toml's

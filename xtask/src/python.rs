@@ -98,15 +98,22 @@ pub fn wheel() -> Result<PathBuf, String> {
         ),
         build,
     )?;
-    std::fs::read_dir(&out)
+    built_wheel(&out, "jwtkit")
+}
+
+/// The jwtkit wheel maturin wrote into `out` (`what` names the build in the error).
+pub fn built_wheel(out: &Path, what: &str) -> Result<PathBuf, String> {
+    std::fs::read_dir(out)
         .map_err(|err| format!("reading {}: {err}", out.display()))?
         .flatten()
         .map(|entry| entry.path())
         .find(|path| {
-            path.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("jwtkit-"))
+            path.extension().is_some_and(|ext| ext == "whl")
+                && path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("jwtkit-"))
         })
-        .ok_or_else(|| "maturin built no jwtkit wheel".to_owned())
+        .ok_or_else(|| format!("maturin built no {what} wheel"))
 }
 
 /// A fresh venv at `dir` with `packages` and the jwtkit wheel installed; its python.

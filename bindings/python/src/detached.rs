@@ -22,8 +22,7 @@ pub(crate) fn jws_sign_detached(
     key: &Bound<'_, PyKey>,
 ) -> PyResult<String> {
     let key = &key.get().key;
-    let slow = key.family() != jwt_crypto::KeyFamily::Hmac;
-    key::run(py, slow, || {
+    key::run(py, key::is_slow(key), || {
         jwt_crypto::jws::sign_detached(header_json, payload, key)
     })
     .map_err(|err| errors::to_py(py, err, &Context::default()))

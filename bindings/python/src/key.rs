@@ -203,9 +203,10 @@ impl PyKey {
         message: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
         let alg = self::algorithm(py, algorithm)?;
-        let slow = self.key.family() != KeyFamily::Hmac;
-        let signature = run(py, slow, || Signer::sign(&self.key, alg, message))
-            .map_err(|err| errors::to_py(py, err, &Context::default()))?;
+        let signature = run(py, is_slow(&self.key), || {
+            Signer::sign(&self.key, alg, message)
+        })
+        .map_err(|err| errors::to_py(py, err, &Context::default()))?;
         Ok(PyBytes::new(py, &signature))
     }
 
@@ -220,8 +221,7 @@ impl PyKey {
         signature: &[u8],
     ) -> PyResult<bool> {
         let alg = self::algorithm(py, algorithm)?;
-        let slow = self.key.family() != KeyFamily::Hmac;
-        Ok(run(py, slow, || {
+        Ok(run(py, is_slow(&self.key), || {
             Verifier::verify(&self.key, alg, message, signature)
         })
         .is_ok())
@@ -409,14 +409,19 @@ impl<'py> Source<'py> {
         }
     }
 
-    /// Whether the work is worth releasing the GIL for: everything but a lone HMAC key,
-    /// whose microsecond check would cost less than the release.
+    /// Whether the work is worth releasing the GIL for ([`is_slow`]; a key set always is).
     pub(crate) fn is_slow(&self) -> bool {
         match self {
-            Source::One(key) => key.get().key.family() != KeyFamily::Hmac,
+            Source::One(key) => is_slow(&key.get().key),
             Source::Set(_) => true,
         }
     }
+}
+
+/// Whether work with `key` is worth releasing the GIL for: everything but an HMAC key, whose
+/// microsecond operation would cost less than the release.
+pub(crate) fn is_slow(key: &jwt_crypto::Key) -> bool {
+    key.family() != KeyFamily::Hmac
 }
 
 /// Runs `work` without the GIL when `slow`, with it otherwise.

@@ -117,21 +117,29 @@ macro_rules! forward_deserialize {
     )*};
 }
 
+/// Every `deserialize_*` method a wrapper passes straight on, wrapping the visitor; only
+/// `deserialize_newtype_struct` and `deserialize_ignored_any` are each wrapper's own.
+macro_rules! forward_common_deserialize {
+    () => {
+        forward_deserialize! {
+            deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
+            deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
+            deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
+            deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
+            deserialize_string(); deserialize_bytes(); deserialize_byte_buf(); deserialize_option();
+            deserialize_unit(); deserialize_unit_struct(name: &'static str); deserialize_seq();
+            deserialize_tuple(len: usize); deserialize_tuple_struct(name: &'static str, len: usize);
+            deserialize_map(); deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+            deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+            deserialize_identifier();
+        }
+    };
+}
+
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Checked<'_, 'de, D> {
     type Error = D::Error;
 
-    forward_deserialize! {
-        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
-        deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
-        deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
-        deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
-        deserialize_string(); deserialize_bytes(); deserialize_byte_buf(); deserialize_option();
-        deserialize_unit(); deserialize_unit_struct(name: &'static str); deserialize_seq();
-        deserialize_tuple(len: usize); deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_map(); deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
-        deserialize_identifier();
-    }
+    forward_common_deserialize!();
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
@@ -518,18 +526,9 @@ impl<'n, 'de, D> KeyDeserializer<'n, 'de, D> {
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<'_, 'de, D> {
     type Error = D::Error;
 
+    forward_common_deserialize!();
     forward_deserialize! {
-        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
-        deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
-        deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
-        deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
-        deserialize_string(); deserialize_bytes(); deserialize_byte_buf(); deserialize_option();
-        deserialize_unit(); deserialize_unit_struct(name: &'static str); deserialize_seq();
-        deserialize_tuple(len: usize); deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_map(); deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
-        deserialize_identifier(); deserialize_newtype_struct(name: &'static str);
-        deserialize_ignored_any();
+        deserialize_newtype_struct(name: &'static str); deserialize_ignored_any();
     }
 
     fn is_human_readable(&self) -> bool {
