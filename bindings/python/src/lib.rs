@@ -37,8 +37,7 @@ fn sign(
     key: &Bound<'_, PyKey>,
 ) -> PyResult<String> {
     let key = &key.get().key;
-    let slow = key.family() != jwt_crypto::KeyFamily::Hmac;
-    key::run(py, slow, || {
+    key::run(py, key::is_slow(key), || {
         jwt_crypto::jws::sign(header_json, payload, key)
     })
     .map_err(|err| errors::to_py(py, err, &Context::default()))
@@ -147,13 +146,10 @@ fn unverified_header<'py>(
     token: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let token = convert::token(token)?;
-    let header = jwt_crypto::dangerous::decode_header_json_unverified(&token)
+    // Every segment read strictly, as PyJWT reads them all; the header in its text's order.
+    let jws = jwt_crypto::dangerous::decode_jws_unverified(&token, DEFAULT_MAX_TOKEN_LEN)
         .map_err(|err| errors::to_py(py, err, &Context::token(&token)))?;
-    // The header's text, for the token's member order, where the whole token reads strictly.
-    match jwt_crypto::dangerous::decode_jws_unverified(&token, usize::MAX) {
-        Ok(jws) => convert::object_to_py(py, &jws.header, &jws.header_json),
-        Err(_) => convert::map_to_py(py, &header),
-    }
+    convert::object_to_py(py, &jws.header, &jws.header_json)
 }
 
 /// A JSON object as a dict, read by the core's strict parser: member names unique at every
