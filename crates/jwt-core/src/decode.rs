@@ -230,6 +230,20 @@ mod tests {
         assert_eq!(one.registered().aud, Some(Audience::One("a".into())));
     }
 
+    #[test]
+    fn a_header_seen_before_is_judged_afresh() {
+        // The same header text twice on one thread: the second reading is the kept one, and
+        // the allow-list and key still judge it.
+        let token = token(json!({"exp": 2_000}));
+        decode::<Value>(&token, &KEY, &validation()).unwrap();
+        let refused = decode::<Value>(&token, &KEY, &Validation::new([Algorithm::HS384]));
+        assert_eq!(refused.unwrap_err().kind(), ErrorKind::AlgorithmNotAllowed);
+        let wrong_key = decode::<Value>(&token, &ToyKey::hmac(2), &validation());
+        assert_eq!(wrong_key.unwrap_err().kind(), ErrorKind::InvalidSignature);
+        let kept = decode::<Value>(&token, &KEY, &validation()).unwrap();
+        assert_eq!(kept.header, Header::new(Algorithm::HS256));
+    }
+
     fn token_with_aud(aud: &str) -> String {
         token(json!({"aud": aud, "exp": 2_000}))
     }

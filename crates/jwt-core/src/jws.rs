@@ -9,6 +9,7 @@ use crate::base64url;
 use crate::crypto::{KeySource, Signer};
 use crate::error::Error;
 use crate::header::Header;
+use crate::recent_headers;
 
 /// A token whose signature checked out: its header and its payload bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,31 +210,29 @@ impl<'t> Segments<'t> {
                 token.len()
             )));
         }
-        // Two dots and no third, found with `str::find` (a vectorized scan); the count of
-        // every dot is only taken to explain a refusal.
-        let second_dot = token
-            .find('.')
-            .and_then(|first| token[first + 1..].find('.').map(|dot| first + 1 + dot));
-        let three_segments = second_dot.filter(|&dot| !token[dot + 1..].contains('.'));
-        let (signing_input, signature) = match three_segments {
-            Some(dot) => (&token[..dot], &token[dot + 1..]),
-            None if token.bytes().filter(|&b| b == b'.').count() == 4 => {
+        // Two dots and no third, found in one vectorized scan; the count of every dot is only
+        // taken to explain a refusal.
+        let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+        let dot_count = || memchr::memchr_iter(b'.', token.as_bytes()).count();
+        let (header, payload, signing_input, signature) = match (dots.next(), dots.next()) {
+            (Some(first), Some(second)) if dots.next().is_none() => (
+                &token[..first],
+                &token[first + 1..second],
+                &token[..second],
+                &token[second + 1..],
+            ),
+            _ if dot_count() == 4 => {
                 return Err(Error::Unsupported(
                     "five segments is a JWE, and encrypted tokens are not supported".to_owned(),
                 ));
             }
-            None => {
+            _ => {
                 return Err(Error::malformed(format!(
                     "expected 3 dot-separated segments, found {}",
-                    token
-                        .bytes()
-                        .filter(|&b| b == b'.')
-                        .count()
-                        .saturating_add(1)
+                    dot_count().saturating_add(1)
                 )));
             }
         };
-        let (header, payload) = signing_input.split_once('.').unwrap_or((signing_input, ""));
         if header.is_empty() {
             return Err(Error::malformed("header segment is empty"));
         }
@@ -257,9 +256,15 @@ pub(crate) struct Parsed<'t> {
 impl<'t> Parsed<'t> {
     pub(crate) fn new(token: &'t str, max_len: usize) -> Result<Self, Error> {
         let segments = Segments::split(token, max_len)?;
-        let (mut buffer, mut spill) = ([0; HEADER_INLINE], Vec::new());
-        let header = base64url::decode_with(segments.header, "header", &mut buffer, &mut spill)?;
-        let header = Header::from_json(header)?;
+        let header = recent_headers::header(segments.header, |segment| {
+            let (mut buffer, mut spill) = ([0; HEADER_INLINE], Vec::new());
+            Header::from_json(base64url::decode_with(
+                segment,
+                "header",
+                &mut buffer,
+                &mut spill,
+            )?)
+        })?;
         Ok(Parsed { header, segments })
     }
 

@@ -88,6 +88,7 @@ mod header;
 pub mod json;
 pub mod jws;
 mod one_pass;
+mod recent_headers;
 #[cfg(test)]
 mod test_provider;
 mod unique_json;
