@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::header::{self, Header};
 use crate::json;
 use crate::jws::{Parsed, Segments};
+use crate::kept_registered::KeptRegistered;
 use crate::validation::DEFAULT_MAX_TOKEN_LEN;
 
 /// The header of `token`, parsed as strictly as the verify path parses it, but with no
@@ -78,7 +79,7 @@ pub fn decode_unverified<T: DeserializeOwned>(token: &str) -> Result<TokenData<T
     check_signature_encoding(parsed.signature_segment())?;
     let payload = base64url::decode(parsed.payload_segment(), "payload")?;
     let object = ClaimsView::parse_object(&payload)?;
-    let registered = ClaimsView::from_object(&object)?.to_registered();
+    let registered = KeptRegistered::from_view(&ClaimsView::from_object(&object)?);
     let claims = serde_json::from_value(Value::Object(object))
         .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
     Ok(TokenData::new(parsed.header, claims, registered))

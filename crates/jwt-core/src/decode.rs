@@ -8,6 +8,7 @@ use crate::crypto::KeySource;
 use crate::error::Error;
 use crate::header::Header;
 use crate::jws::{PAYLOAD_INLINE, Parsed};
+use crate::kept_registered::KeptRegistered;
 use crate::one_pass::{self, Read};
 use crate::validation::Validation;
 
@@ -19,11 +20,11 @@ pub struct TokenData<T> {
     pub header: Header,
     /// The claims, validated.
     pub claims: T,
-    registered: RegisteredClaims,
+    registered: KeptRegistered,
 }
 
 impl<T> TokenData<T> {
-    pub(crate) fn new(header: Header, claims: T, registered: RegisteredClaims) -> Self {
+    pub(crate) fn new(header: Header, claims: T, registered: KeptRegistered) -> Self {
         TokenData {
             header,
             claims,
@@ -34,7 +35,7 @@ impl<T> TokenData<T> {
     /// The registered claims (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`) as validation
     /// read them, whatever `T` holds: no second claims type is needed to read `exp` or `sub`.
     pub fn registered(&self) -> &RegisteredClaims {
-        &self.registered
+        self.registered.get()
     }
 }
 
@@ -67,12 +68,12 @@ pub fn decode<T: DeserializeOwned>(
 pub(crate) fn typed_claims<T: DeserializeOwned>(
     payload: &[u8],
     validation: &Validation,
-) -> Result<(T, RegisteredClaims), Error> {
+) -> Result<(T, KeptRegistered), Error> {
     let mut view = ClaimsView::default();
     match one_pass::read(payload, &mut view) {
         Read::Checked(claims) => {
             validation.check_view(&view)?;
-            Ok((claims, view.to_registered()))
+            Ok((claims, KeptRegistered::from_view(&view)))
         }
         Read::Unchecked(claims) => Ok((claims, validation.check_registered(payload)?)),
         Read::Failed => typed_claims_two_pass(payload, validation),
@@ -84,7 +85,7 @@ pub(crate) fn typed_claims<T: DeserializeOwned>(
 pub(crate) fn typed_claims_two_pass<T: DeserializeOwned>(
     payload: &[u8],
     validation: &Validation,
-) -> Result<(T, RegisteredClaims), Error> {
+) -> Result<(T, KeptRegistered), Error> {
     let registered = validation.check_registered(payload)?;
     let claims = serde_json::from_slice(payload)
         .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
@@ -135,7 +136,7 @@ fn verify<C>(
     token: &str,
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
-    claims: impl FnOnce(&[u8]) -> Result<(C, RegisteredClaims), Error>,
+    claims: impl FnOnce(&[u8]) -> Result<(C, KeptRegistered), Error>,
 ) -> Result<TokenData<C>, Error> {
     let parsed = Parsed::new(token, validation.max_token_len)?;
     parsed.check_header(&validation.algorithms)?;

@@ -87,6 +87,7 @@ mod error;
 mod header;
 pub mod json;
 pub mod jws;
+mod kept_registered;
 mod one_pass;
 mod recent_headers;
 #[cfg(test)]

@@ -8,9 +8,10 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
-use crate::claims::{ClaimsView, NumericDate, RegisteredClaims};
+use crate::claims::{ClaimsView, NumericDate};
 use crate::error::Error;
 use crate::header::Header;
+use crate::kept_registered::KeptRegistered;
 
 /// The default maximum token length in bytes: ample for any real token, small enough that a
 /// hostile one costs nothing to refuse.
@@ -250,20 +251,20 @@ impl Validation {
     }
 
     /// [`Validation::check_claims`], handing back the registered claims it read.
-    pub(crate) fn check_registered(&self, payload: &[u8]) -> Result<RegisteredClaims, Error> {
+    pub(crate) fn check_registered(&self, payload: &[u8]) -> Result<KeptRegistered, Error> {
         let view = ClaimsView::parse(payload)?;
         self.check_view(&view)?;
-        Ok(view.to_registered())
+        Ok(KeptRegistered::from_view(&view))
     }
 
     /// [`Validation::check_registered`] on claims already parsed into an object.
     pub(crate) fn check_claims_object(
         &self,
         claims: &Map<String, Value>,
-    ) -> Result<RegisteredClaims, Error> {
+    ) -> Result<KeptRegistered, Error> {
         let view = ClaimsView::from_object(claims)?;
         self.check_view(&view)?;
-        Ok(view.to_registered())
+        Ok(KeptRegistered::from_view(&view))
     }
 
     pub(crate) fn check_view(&self, claims: &ClaimsView<'_>) -> Result<(), Error> {
