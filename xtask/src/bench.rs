@@ -418,14 +418,6 @@ fn ensure_libjwt() {
     }
 }
 
-/// Where libjwtkit on `backend` is laid out for the C benchmark.
-fn c_prefix(backend: Backend) -> PathBuf {
-    match backend {
-        Backend::Ring => c::staging_prefix(),
-        Backend::AwsLc => workspace_root().join("target/jwtkit-c-aws-lc"),
-    }
-}
-
 fn run_c(settings: &Settings) -> Result<CResults, String> {
     let dir = workspace_root().join("target/jwtkit-c/bench");
     std::fs::create_dir_all(&dir).map_err(|err| format!("creating {}: {err}", dir.display()))?;
@@ -442,7 +434,7 @@ fn run_c(settings: &Settings) -> Result<CResults, String> {
     };
     let mut times = BTreeMap::new();
     for backend in Backend::ALL {
-        let prefix = c_prefix(backend);
+        let prefix = c::staging_prefix_for(backend);
         c::build_with(&prefix, backend)?;
         let binary = dir.join(format!("verify-{}", backend.tag()));
         let mut compile = Command::new("cc");

@@ -48,7 +48,15 @@ impl Backend {
 
 /// Where `cargo xtask c` lays the library out.
 pub fn staging_prefix() -> PathBuf {
-    workspace_root().join("target/jwtkit-c")
+    staging_prefix_for(Backend::Ring)
+}
+
+/// Where the library built on `backend` is laid out for the tests and benchmarks.
+pub fn staging_prefix_for(backend: Backend) -> PathBuf {
+    match backend {
+        Backend::Ring => workspace_root().join("target/jwtkit-c"),
+        Backend::AwsLc => workspace_root().join("target/jwtkit-c-aws-lc"),
+    }
 }
 
 /// Builds the library (default backend) in release mode and lays it out under `prefix`.

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use jwt_crypto::{Algorithm, Header, Key};
 
 use crate::c;
+use crate::dist;
 use crate::run::{ensure_tools, step, workspace_root};
 use crate::vectors::{self, CaseLine};
 
@@ -199,6 +200,7 @@ pub fn run() -> Result<(), String> {
             link,
             &cases,
             None,
+            link.suffix(),
         )?;
     }
     for program in SUITES {
@@ -213,6 +215,7 @@ pub fn run() -> Result<(), String> {
         Link::Dynamic,
         &cases,
         Some(valgrind()),
+        "valgrind",
     )?;
     for program in ["rotation", "jwks"] {
         let binary = out_dir.join(format!("{program}-dynamic"));
@@ -221,12 +224,53 @@ pub fn run() -> Result<(), String> {
             test_command(program, &binary, Some(helgrind(&out_dir)?)),
         )?;
     }
+    shipped_backend(&out_dir, &cases, &mut tally, &test_command)?;
     run_example(&example)?;
     run_login_orders(&service, &scratch)?;
     run_migration_examples(&sources, &out_dir, &prefix, &scratch)?;
     run_readme(&readme, &scratch)?;
     println!("c-suite: {} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// The suites and the vectors again, dynamically linked against libjwtkit built on the
+/// backend the release ships ([`dist::BACKEND`], aws-lc-rs): the one with ES512 and ES256K,
+/// whose vectors the ring build can only refuse.
+fn shipped_backend(
+    out_dir: &Path,
+    cases: &[CaseLine],
+    tally: &mut Tally,
+    test_command: &dyn Fn(&str, &Path, Option<Command>) -> Command,
+) -> Result<(), String> {
+    let backend = dist::BACKEND;
+    let prefix = c::staging_prefix_for(backend);
+    c::build_with(&prefix, backend)?;
+    let sources = workspace_root().join("bindings/c/tests");
+    let dir = out_dir.join(backend.tag());
+    std::fs::create_dir_all(&dir).map_err(|err| format!("creating {}: {err}", dir.display()))?;
+    for program in PROGRAMS {
+        compile(
+            "cc",
+            &[sources.join(format!("{program}.c"))],
+            &dir.join(program),
+            Link::Dynamic,
+            &prefix,
+            &C_FLAGS,
+        )?;
+    }
+    for program in SUITES {
+        tally.run(
+            &format!("C {program} tests ({})", backend.name()),
+            test_command(program, &dir.join(program), None),
+        )?;
+    }
+    run_vectors(
+        &dir.join("vectors"),
+        Link::Dynamic,
+        cases,
+        None,
+        backend.name(),
+    )
 }
 
 /// The header's promises to legacy builds: it compiles as C89 with `-pedantic -Werror`, a
@@ -659,12 +703,8 @@ fn run_vectors(
     link: Link,
     cases: &[CaseLine],
     wrapper: Option<Command>,
+    label: &str,
 ) -> Result<(), String> {
-    let label = if wrapper.is_some() {
-        "valgrind"
-    } else {
-        link.suffix()
-    };
     println!("==> conformance vectors through the C ABI ({label})");
     let mut command = match wrapper {
         Some(mut wrapper) => {
