@@ -207,7 +207,7 @@ pub fn run() -> Result<(), String> {
         let binary = out_dir.join(format!("{program}-dynamic"));
         tally.run(
             &format!("C {program} tests (valgrind)"),
-            test_command(program, &binary, Some(valgrind_for(program))),
+            test_command(program, &binary, Some(valgrind())),
         )?;
     }
     run_vectors(
@@ -669,22 +669,14 @@ pub fn compile(
     step(&format!("compile {name}"), command)
 }
 
+/// memcheck: every leak kind is an error.
 fn valgrind() -> Command {
-    valgrind_for("")
-}
-
-/// memcheck for `program`. Every leak kind is an error, except for the JWK set client's test
-/// a "possible" one: `jwtkit_jwks_client_free` returns at once and leaves the client's
-/// refresher thread to notice and exit, so a thread caught mid-exit when the process ends
-/// holds its stack and TLS in blocks valgrind can only call possibly lost.
-fn valgrind_for(program: &str) -> Command {
-    let kinds = if program == "jwks" {
-        "--errors-for-leak-kinds=definite,indirect"
-    } else {
-        "--errors-for-leak-kinds=definite,indirect,possible"
-    };
     let mut command = Command::new("valgrind");
-    command.args(["--error-exitcode=99", "--leak-check=full", kinds]);
+    command.args([
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect,possible",
+    ]);
     command
 }
 

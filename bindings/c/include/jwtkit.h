@@ -789,8 +789,9 @@ jwtkit_status jwtkit_jwks_client_wait_ready(const jwtkit_jwks_client *client,
 JWTKIT_MUST_USE jwtkit_status jwtkit_jwks_client_refresh(const jwtkit_jwks_client *client);
 
 /**
- * Frees a client and stops its background thread (after the fetch in flight, if any). NULL is
- * a no-op.
+ * Frees a client, stops its background thread and waits for it to exit: after the fetch in
+ * flight, if any, so at most about twice the fetch timeout. Once this returns, no thread of
+ * the client runs (the library may be unloaded). NULL is a no-op.
  *
  * # Safety
  * `client` is NULL or a client from jwtkit that no thread uses any more.

@@ -456,15 +456,20 @@ pub unsafe extern "C" fn jwtkit_jwks_client_refresh(
     })
 }
 
-/// Frees a client and stops its background thread (after the fetch in flight, if any). NULL is
-/// a no-op.
+/// Frees a client, stops its background thread and waits for it to exit: after the fetch in
+/// flight, if any, so at most about twice the fetch timeout. Once this returns, no thread of
+/// the client runs (the library may be unloaded). NULL is a no-op.
 ///
 /// # Safety
 /// `client` is NULL or a client from jwtkit that no thread uses any more.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jwtkit_jwks_client_free(client: *const jwtkit_jwks_client) {
-    // SAFETY: forwarded contract.
-    boundary_void(|| unsafe { ffi::free_handle(client) });
+    boundary_void(|| {
+        // SAFETY: forwarded contract (NULL comes back as an error, and is a no-op).
+        if let Ok(client) = unsafe { ffi::take_handle(client.cast_mut(), "client") } {
+            client.0.close();
+        }
+    });
 }
 
 /// As `jwtkit_verify`, with the key picked by the token's `kid` and `alg` from the client's

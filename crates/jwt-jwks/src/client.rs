@@ -12,6 +12,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::Guard;
@@ -47,6 +48,7 @@ pub struct JwksClient {
 /// The one owner of the refresher: dropping it (with the last clone) stops the thread.
 struct Owner {
     shared: Arc<Shared>,
+    refresher: Option<JoinHandle<()>>,
 }
 
 impl Drop for Owner {
@@ -76,13 +78,33 @@ impl JwksClient {
     pub(crate) fn start(options: Options) -> Result<JwksClient, Error> {
         let shared = Arc::new(Shared::new(options));
         let refresher = Arc::clone(&shared);
-        std::thread::Builder::new()
+        let refresher = std::thread::Builder::new()
             .name("jwks-refresh".to_owned())
             .spawn(move || refresh::run(refresher))
             .map_err(|e| Error::Config(format!("could not start the refresher thread: {e}")))?;
         Ok(JwksClient {
-            inner: Arc::new(Owner { shared }),
+            inner: Arc::new(Owner {
+                shared,
+                refresher: Some(refresher),
+            }),
         })
+    }
+
+    /// Drops this clone and, when it is the last, stops the refresher thread and **waits**
+    /// for it to exit: after the fetch in flight, if any, so at most about twice the fetch
+    /// timeout. Dropping the last clone stops the thread too, without waiting; close instead
+    /// where no thread may outlive its owner (a host that unloads the library, a test that
+    /// counts threads).
+    pub fn close(self) {
+        let Some(mut owner) = Arc::into_inner(self.inner) else {
+            return;
+        };
+        owner.shared.shut_down();
+        // The refresher holds the shared state, never a client, so it is never the thread
+        // closing (which could not join itself). A panic on it was already reported.
+        if let Some(refresher) = owner.refresher.take() {
+            let _ = refresher.join();
+        }
     }
 
     fn shared(&self) -> &Arc<Shared> {

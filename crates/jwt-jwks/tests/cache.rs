@@ -273,6 +273,39 @@ fn dropping_the_client_stops_the_refresher() {
 }
 
 #[test]
+fn closing_the_client_waits_for_the_refresher() {
+    let idp = Idp::start();
+    let key = signing_key("k1");
+    idp.set(PATH, Reply::json(jwks(&[&key])).max_age(1));
+    let client = JwksClientBuilder::jwks_url(idp.url(PATH))
+        .min_ttl(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    client.wait_ready(READY).unwrap();
+    // Closing a clone that is not the last stops nothing.
+    client.clone().close();
+    idp.set(
+        PATH,
+        Reply::json(jwks(&[&key]))
+            .max_age(1)
+            .delay(Duration::from_secs(2)),
+    );
+    let hits = idp.hits(PATH);
+    // The next refresh has reached the provider, whose reply takes two seconds: closing now
+    // waits for it (a drop would not), and once close returns no request comes again.
+    assert!(eventually(Duration::from_secs(5), || idp.hits(PATH) > hits));
+    let started = Instant::now();
+    client.close();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "close returned before the fetch in flight ended"
+    );
+    let hits = idp.hits(PATH);
+    thread::sleep(Duration::from_millis(1500));
+    assert_eq!(idp.hits(PATH), hits, "a request after close returned");
+}
+
+#[test]
 fn a_miss_after_the_refetch_interval_does_not_wait_when_refused() {
     let idp = Idp::start();
     let key = signing_key("k1");
