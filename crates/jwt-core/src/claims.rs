@@ -229,7 +229,19 @@ impl<'a> ClaimsView<'a> {
 
     /// Whether the claims carry `name` with a value other than `null`.
     pub(crate) fn has(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n == name) && !self.nulls.iter().any(|n| n == name)
+        // A registered claim read with a value is there and not `null`: no scan of the names
+        // (the required claims are nearly always registered ones, `exp` by default).
+        let read = match name {
+            "exp" => self.exp.is_some(),
+            "iat" => self.iat.is_some(),
+            "nbf" => self.nbf.is_some(),
+            "iss" => self.iss.is_some(),
+            "sub" => self.sub.is_some(),
+            "aud" => self.aud.is_some(),
+            "jti" => self.jti.is_some(),
+            _ => false,
+        };
+        read || self.names.iter().any(|n| n == name) && !self.nulls.iter().any(|n| n == name)
     }
 }
 

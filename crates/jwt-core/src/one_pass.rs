@@ -363,11 +363,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CheckedMap<'_, 'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let mut name = None;
-        let key = self.inner.next_key_seed(KeySeed {
-            inner: seed,
-            name: &mut name,
-        })?;
+        let names = match self.view.as_deref_mut() {
+            Some(view) => &mut view.names,
+            None => &mut self.names,
+        };
+        let before = names.len();
+        let key = self.inner.next_key_seed(KeySeed { inner: seed, names })?;
         if key.is_none() {
             if let Some(name) = find_duplicate(self.names()) {
                 return Err(de::Error::custom(format_args!("duplicate member {name:?}")));
@@ -377,11 +378,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CheckedMap<'_, 'de, A> {
             }
             return Ok(None);
         }
-        self.named = name.is_some();
-        match (name, self.view.as_mut()) {
-            (Some(name), Some(view)) => view.names.push(name),
-            (Some(name), None) => self.names.push(name),
-            (None, _) => self.state.went_unseen(),
+        self.named = self.names().len() > before;
+        if !self.named {
+            self.state.went_unseen();
         }
         Ok(key)
     }
@@ -491,10 +490,11 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for CheckedVariant<'_, 'de, 
     }
 }
 
-/// A member name on its way to `T`, noted when it arrives as a string.
+/// A member name on its way to `T`, added to `names` when it arrives as a string (there, not
+/// handed back: reading back a name just written as separate words stalls store forwarding).
 struct KeySeed<'n, 'de, K> {
     inner: K,
-    name: &'n mut Option<Cow<'de, str>>,
+    names: &'n mut SmallList<Cow<'de, str>, 8>,
 }
 
 impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, 'de, K> {
@@ -503,21 +503,21 @@ impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, 'de, K> 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K::Value, D::Error> {
         self.inner.deserialize(KeyDeserializer {
             inner: deserializer,
-            name: self.name,
+            names: self.names,
         })
     }
 }
 
 struct KeyDeserializer<'n, 'de, D> {
     inner: D,
-    name: &'n mut Option<Cow<'de, str>>,
+    names: &'n mut SmallList<Cow<'de, str>, 8>,
 }
 
 impl<'n, 'de, D> KeyDeserializer<'n, 'de, D> {
     fn split<V>(self, visitor: V) -> (D, KeyVisitor<'n, 'de, V>) {
         let visitor = KeyVisitor {
             inner: visitor,
-            name: self.name,
+            names: self.names,
         };
         (self.inner, visitor)
     }
@@ -540,7 +540,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<'_, 'de, D
 /// reports the payload as not fully seen.
 struct KeyVisitor<'n, 'de, V> {
     inner: V,
-    name: &'n mut Option<Cow<'de, str>>,
+    names: &'n mut SmallList<Cow<'de, str>, 8>,
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, 'de, V> {
@@ -549,17 +549,17 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, 'de, V> {
     forward_scalar_visits!();
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        *self.name = Some(Cow::Owned(v.to_owned()));
+        self.names.push(Cow::Owned(v.to_owned()));
         self.inner.visit_str(v)
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        *self.name = Some(Cow::Borrowed(v));
+        self.names.push(Cow::Borrowed(v));
         self.inner.visit_borrowed_str(v)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        *self.name = Some(Cow::Owned(v.clone()));
+        self.names.push(Cow::Owned(v.clone()));
         self.inner.visit_string(v)
     }
 
