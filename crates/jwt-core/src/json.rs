@@ -304,9 +304,10 @@ mod tests {
         let unique: Vec<Cow<'_, str>> = (0..40).map(|i| Cow::Owned(format!("m{i}"))).collect();
         assert_eq!(find_duplicate(&unique), None);
         // Same length and first seven bytes: the fingerprint matches, the text decides.
-        let alike: Vec<Cow<'_, str>> = ["role_admin", "role_audit", "role_admin"]
+        let alike: Vec<Cow<'_, str>> = ["role_admin", "role_adm1n", "role_admin"]
             .map(Cow::Borrowed)
             .to_vec();
+        assert_eq!(fingerprint(&alike[0]), fingerprint(&alike[1]));
         assert_eq!(find_duplicate(&alike[..2]), None);
         assert_eq!(find_duplicate(&alike), Some("role_admin"));
         let long = "n".repeat(300);
