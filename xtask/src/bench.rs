@@ -162,19 +162,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for backend in Backend::ALL {
         run_paired(backend, &mut paired)?;
         println!("==> allocations per call ({})", backend.name());
-        let output = cargo()
-            .args(["bench", "--package", "benches", "--bench", "allocs"])
-            .args(backend.cargo_args())
-            .output()
-            .map_err(|err| format!("cargo bench --bench allocs: {err}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "the allocation count failed:\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
         allocs.extend(parse_allocs(
-            &String::from_utf8_lossy(&output.stdout),
+            &bench_output("allocs", backend, "the allocation count")?,
             backend,
         ));
         if !quick {
@@ -303,6 +292,23 @@ fn parse_allocs(stdout: &str, backend: Backend) -> Allocs {
         .collect()
 }
 
+/// What the `benches` package's plain (non-criterion) bench `bench` prints on `backend`;
+/// `what` names it in the error when it fails.
+fn bench_output(bench: &str, backend: Backend, what: &str) -> Result<String, String> {
+    let output = cargo()
+        .args(["bench", "--package", "benches", "--bench", bench])
+        .args(backend.cargo_args())
+        .output()
+        .map_err(|err| format!("cargo bench --bench {bench}: {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{what} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// jwtkit's time over a contender's from alternating batches (`benches/benches/paired.rs`),
 /// by ("HS256/decode", `<backend tag>/<contender>`).
 type Paired = BTreeMap<(String, String), f64>;
@@ -313,18 +319,8 @@ fn run_paired(backend: Backend, paired: &mut Paired) -> Result<(), String> {
         "==> jwtkit beside the floor and jsonwebtoken 10, alternating batches ({})",
         backend.name()
     );
-    let output = cargo()
-        .args(["bench", "--package", "benches", "--bench", "paired"])
-        .args(backend.cargo_args())
-        .output()
-        .map_err(|err| format!("cargo bench --bench paired: {err}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the alternating-batch benchmark failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    let output = bench_output("paired", backend, "the alternating-batch benchmark")?;
+    for line in output.lines() {
         if let ["paired", group, who, ratio] = line.split('\t').collect::<Vec<_>>()[..] {
             let ratio = ratio
                 .parse()

@@ -244,8 +244,8 @@ fn an_invalid_new_set_keeps_the_last_good_one() {
     assert_eq!(decode(&client, &token(&key, "ada")).unwrap(), "ada");
 }
 
-#[test]
-fn dropping_the_client_stops_the_refresher() {
+/// A provider whose set lives one second, and a ready client that refetches it that often.
+fn refetched_every_second() -> (Idp, jwt_crypto::Key, JwksClient) {
     let idp = Idp::start();
     let key = signing_key("k1");
     idp.set(PATH, Reply::json(jwks(&[&key])).max_age(1));
@@ -254,6 +254,12 @@ fn dropping_the_client_stops_the_refresher() {
         .build()
         .unwrap();
     client.wait_ready(READY).unwrap();
+    (idp, key, client)
+}
+
+#[test]
+fn dropping_the_client_stops_the_refresher() {
+    let (idp, key, client) = refetched_every_second();
     // A clone shares the refresher; dropping one clone stops nothing.
     let clone = client.clone();
     drop(client);
@@ -274,14 +280,7 @@ fn dropping_the_client_stops_the_refresher() {
 
 #[test]
 fn closing_the_client_waits_for_the_refresher() {
-    let idp = Idp::start();
-    let key = signing_key("k1");
-    idp.set(PATH, Reply::json(jwks(&[&key])).max_age(1));
-    let client = JwksClientBuilder::jwks_url(idp.url(PATH))
-        .min_ttl(Duration::from_secs(1))
-        .build()
-        .unwrap();
-    client.wait_ready(READY).unwrap();
+    let (idp, key, client) = refetched_every_second();
     // Closing a clone that is not the last stops nothing.
     client.clone().close();
     idp.set(
