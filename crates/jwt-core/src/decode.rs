@@ -1,5 +1,7 @@
 //! Verifying a token: the whole verify path, then the claims into the caller's type.
 
+use std::mem::MaybeUninit;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -141,7 +143,7 @@ fn verify<C>(
     let parsed = Parsed::new(token, validation.max_token_len)?;
     parsed.check_header(&validation.algorithms)?;
     validation.check_typ(&parsed.header)?;
-    let (mut buffer, mut spill) = ([0; PAYLOAD_INLINE], Vec::new());
+    let (mut buffer, mut spill) = ([MaybeUninit::uninit(); PAYLOAD_INLINE], Vec::new());
     let payload = parsed.verify_signature(keys, &mut buffer, &mut spill)?;
     let (claims, registered) = claims(payload)?;
     Ok(TokenData {

@@ -4,6 +4,8 @@
 //! claims. Verification follows the verify path in order, and the signature is checked over
 //! the token's own bytes, never a re-encoding.
 
+use std::mem::MaybeUninit;
+
 use crate::algorithm::Algorithm;
 use crate::base64url;
 use crate::crypto::{KeySource, Signer};
@@ -257,7 +259,7 @@ impl<'t> Parsed<'t> {
     pub(crate) fn new(token: &'t str, max_len: usize) -> Result<Self, Error> {
         let segments = Segments::split(token, max_len)?;
         let header = recent_headers::header(segments.header, |segment| {
-            let (mut buffer, mut spill) = ([0; HEADER_INLINE], Vec::new());
+            let (mut buffer, mut spill) = ([MaybeUninit::uninit(); HEADER_INLINE], Vec::new());
             Header::from_json(base64url::decode_with(
                 segment,
                 "header",
@@ -314,14 +316,15 @@ impl<'t> Parsed<'t> {
     pub(crate) fn verify_signature<'b>(
         &self,
         keys: &(impl KeySource + ?Sized),
-        buffer: &'b mut [u8],
+        buffer: &'b mut [MaybeUninit<u8>],
         spill: &'b mut Vec<u8>,
     ) -> Result<&'b [u8], Error> {
         let key = keys.select(self.header.alg, self.header.kid.as_deref())?;
         if self.segments.signature.is_empty() {
             return Err(Error::malformed("signature segment is empty"));
         }
-        let (mut signature_buffer, mut signature_spill) = ([0; SIGNATURE_INLINE], Vec::new());
+        let (mut signature_buffer, mut signature_spill) =
+            ([MaybeUninit::uninit(); SIGNATURE_INLINE], Vec::new());
         let signature = base64url::decode_with(
             self.segments.signature,
             "signature",
