@@ -153,6 +153,8 @@ pub(crate) struct ClaimsView<'a> {
     pub(crate) nbf: Option<NumericDate>,
     pub(crate) iat: Option<NumericDate>,
     pub(crate) jti: Option<Cow<'a, str>>,
+    /// The text the view was read from, if any: where its borrowed strings point.
+    pub(crate) source: &'a [u8],
 }
 
 impl<'a> ClaimsView<'a> {
@@ -173,6 +175,10 @@ impl<'a> ClaimsView<'a> {
                 }
                 .error(err)
             })?;
+        let view = ClaimsView {
+            source: payload,
+            ..view
+        };
         if let Some(name) = json::find_duplicate(&view.names) {
             return Err(Error::malformed(format!(
                 "claims: duplicate member {name:?}"

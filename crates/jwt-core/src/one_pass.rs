@@ -39,6 +39,7 @@ pub(crate) fn read<'de, T: Deserialize<'de>>(
     payload: &'de [u8],
     view: &mut ClaimsView<'de>,
 ) -> Read<T> {
+    view.source = payload;
     let state = State {
         view: Cell::new(Some(view)),
         complete: Cell::new(false),
