@@ -1186,7 +1186,8 @@ impl Report {
              verify. ES512 and ES256K exist on libjwtkit's aws-lc-rs build only, and libjwt \
              1.10 has ES512 but not ES256K. *C / Rust* is `jwtkit_verify` (called in-process) \
              over `decode_raw` in alternating batches of one process (`benches/benches/\
-             paired.rs`), where the two columns before it come from two processes.\n"
+             paired.rs`) for HS256, RS256 and ES256; for ES512 and ES256K it is the C time \
+             over the Rust path's, two processes apart.\n"
         );
         if let Some(why) = &self.c.libjwt_missing {
             let _ = writeln!(md, "**{why}.**\n");
