@@ -295,18 +295,12 @@ fn parse_allocs(stdout: &str, backend: Backend) -> Allocs {
 /// What the `benches` package's plain (non-criterion) bench `bench` prints on `backend`;
 /// `what` names it in the error when it fails.
 fn bench_output(bench: &str, backend: Backend, what: &str) -> Result<String, String> {
-    let output = cargo()
-        .args(["bench", "--package", "benches", "--bench", bench])
-        .args(backend.cargo_args())
-        .output()
-        .map_err(|err| format!("cargo bench --bench {bench}: {err}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{what} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    crate::run::stdout_of(
+        what,
+        cargo()
+            .args(["bench", "--package", "benches", "--bench", bench])
+            .args(backend.cargo_args()),
+    )
 }
 
 /// jwtkit's time over a contender's from alternating batches (`benches/benches/paired.rs`),
@@ -492,18 +486,12 @@ fn run_c(settings: &Settings) -> Result<CResults, String> {
             compile,
         )?;
         println!("==> C benchmark, libjwtkit on {}", backend.name());
-        let output = Command::new(&binary)
-            .arg(&dir)
-            .args([settings.c_batch_ms, settings.c_rounds])
-            .output()
-            .map_err(|err| format!("running {}: {err}", binary.display()))?;
-        if !output.status.success() {
-            return Err(format!(
-                "the C benchmark failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stdout = crate::run::stdout_of(
+            "the C benchmark",
+            Command::new(&binary)
+                .arg(&dir)
+                .args([settings.c_batch_ms, settings.c_rounds]),
+        )?;
         print!("{stdout}");
         times.extend(parse_c(&stdout, backend));
     }
@@ -532,20 +520,13 @@ fn parse_c(stdout: &str, backend: Backend) -> BTreeMap<(String, String), f64> {
 }
 
 fn system_pkg_config(args: &[&str]) -> Result<Vec<String>, String> {
-    let output = Command::new("pkg-config")
-        .args(args)
-        .output()
-        .map_err(|err| format!("pkg-config: {err}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "pkg-config {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect())
+    let what = format!("pkg-config {args:?}");
+    Ok(
+        crate::run::stdout_of(&what, Command::new("pkg-config").args(args))?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// The typical token for HS256, RS256 and ES256, and each verifying key, for the C program.
@@ -737,12 +718,17 @@ impl Report {
     /// jwtkit's time over `other`'s (`<backend tag>/<contender>`) for `alg`/`op`, from the
     /// alternating batches when they ran, else from criterion's medians: what targets judge.
     fn judged_ratio(&self, alg: &str, op: &str, other: &str) -> Option<f64> {
-        let key = (format!("{alg}/{op}"), other.to_owned());
         let tag = other.split('/').next().unwrap_or_default();
-        self.paired
-            .get(&key)
-            .copied()
+        self.alternating(&format!("{alg}/{op}"), other)
             .or_else(|| self.ratio(alg, op, &format!("{tag}/jwtkit"), other))
+    }
+
+    /// What the alternating-batch bench printed for `group` (`HS256/decode`) and `who`
+    /// (`<backend tag>/<contender>`), if it ran.
+    fn alternating(&self, group: &str, who: &str) -> Option<f64> {
+        self.paired
+            .get(&(group.to_owned(), who.to_owned()))
+            .copied()
     }
 
     fn targets(&self) -> Vec<Target> {
@@ -855,9 +841,7 @@ impl Report {
     fn thread_speedup(&self, alg: &str, backend: Backend) -> Option<f64> {
         let tag = backend.tag();
         let group = format!("{alg}/threads");
-        self.paired
-            .get(&(group.clone(), format!("{tag}/2 threads")))
-            .copied()
+        self.alternating(&group, &format!("{tag}/2 threads"))
             .or_else(|| {
                 self.median(&group, &format!("{tag}/1"))
                     .zip(self.median(&group, &format!("{tag}/2")))
@@ -869,9 +853,7 @@ impl Report {
     /// alternating batches in one process when they ran, else the C program's time over
     /// criterion's (two processes, so drift between them counts).
     fn c_over_rust(&self, alg: &str, tag: &str) -> Option<f64> {
-        self.paired
-            .get(&(format!("{alg}/c_verify"), format!("{tag}/decode_raw")))
-            .copied()
+        self.alternating(&format!("{alg}/c_verify"), &format!("{tag}/decode_raw"))
             .or_else(|| {
                 let c = self.c_time(alg, &format!("{tag}/jwtkit"));
                 let rust = self.median(&format!("{alg}/decode_raw"), &format!("{tag}/jwtkit"));
@@ -1062,10 +1044,7 @@ impl Report {
                 let tag = backend.tag();
                 let one = self.median(&group, &format!("{tag}/1"));
                 let two = self.median(&group, &format!("{tag}/2"));
-                let alternating = self
-                    .paired
-                    .get(&(group.clone(), format!("{tag}/2 threads")))
-                    .copied();
+                let alternating = self.alternating(&group, &format!("{tag}/2 threads"));
                 let _ = writeln!(
                     md,
                     "| {alg} | {} | {} | {} | {} | {} |",
@@ -1126,7 +1105,7 @@ impl Report {
                     let cells: Vec<String> = ["aws-lc/floor", "aws-lc/jsonwebtoken10"]
                         .into_iter()
                         .chain(["ring/floor", "ring/jsonwebtoken10"])
-                        .map(|who| times(self.paired.get(&(what.clone(), who.to_owned())).copied()))
+                        .map(|who| times(self.alternating(&what, who)))
                         .collect();
                     let _ = writeln!(md, "| {alg} {op} | {} |", cells.join(" | "));
                 }

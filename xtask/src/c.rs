@@ -179,19 +179,13 @@ fn symlink(target: &str, link: &Path) -> Result<(), String> {
 }
 /// `pkg-config` pointed at a prefix laid out by [`build`].
 pub fn pkg_config(prefix: &Path, args: &[&str]) -> Result<Vec<String>, String> {
-    let output = Command::new("pkg-config")
+    let what = format!("pkg-config {args:?} jwtkit");
+    let mut command = Command::new("pkg-config");
+    command
         .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
         .args(args)
-        .arg("jwtkit")
-        .output()
-        .map_err(|err| format!("pkg-config: {err}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "pkg-config {args:?} jwtkit failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
+        .arg("jwtkit");
+    Ok(crate::run::stdout_of(&what, &mut command)?
         .split_whitespace()
         .map(str::to_owned)
         .collect())

@@ -202,16 +202,7 @@ fn python_service(
     for (label, token) in tokens {
         command.arg(label).arg(token);
     }
-    let output = command
-        .output()
-        .map_err(|err| format!("orders_api.py: {err}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "orders_api.py failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = crate::run::stdout_of("orders_api.py", &mut command)?;
     Ok(stdout
         .lines()
         .map(|line| {

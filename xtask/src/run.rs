@@ -33,6 +33,22 @@ pub fn step(what: &str, mut command: Command) -> Result<(), String> {
     }
 }
 
+/// Runs `command`, which must exit successfully, and returns its standard output; `what`
+/// names it in the error, which carries its standard error.
+pub fn stdout_of(what: &str, command: &mut Command) -> Result<String, String> {
+    let output = command
+        .output()
+        .map_err(|err| format!("{what}: could not start: {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{what} failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// Makes sure each `(command, Debian package)` is installed: a fresh machine has the Rust
 /// toolchain and Python, and xtask brings the rest with apt-get when it runs as root.
 pub fn ensure_tools(tools: &[(&str, &str)]) -> Result<(), String> {
