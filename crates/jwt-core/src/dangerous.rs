@@ -3,11 +3,13 @@
 //! The token must still be well formed, signature segment included (strict base64url, which
 //! an unsigned `alg: none` token's empty signature is), as PyJWT also requires.
 
-use crate::claims::ClaimsView;
+use std::sync::Arc;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::base64url;
+use crate::claims::ClaimsView;
 use crate::decode::TokenData;
 use crate::error::Error;
 use crate::header::{self, Header};
@@ -25,7 +27,7 @@ use crate::validation::DEFAULT_MAX_TOKEN_LEN;
 pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
     let parsed = Parsed::new(token, DEFAULT_MAX_TOKEN_LEN)?;
     check_signature_encoding(parsed.signature_segment())?;
-    Ok(parsed.header)
+    Ok(Arc::unwrap_or_clone(parsed.header))
 }
 
 /// The header of `token` as a JSON object, whatever its `alg` says (even `none`): for tools

@@ -1,6 +1,7 @@
 //! Verifying a token: the whole verify path, then the claims into the caller's type.
 
 use std::mem::MaybeUninit;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -18,15 +19,18 @@ use crate::validation::Validation;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenData<T> {
-    /// The protected header.
-    pub header: Header,
+    /// The protected header. It is shared: a service sees the same few headers on every
+    /// token, and each thread keeps the ones it read lately, so a token whose header text
+    /// was seen before costs no allocation here. Read it through the `Arc` as a `Header`;
+    /// [`Arc::unwrap_or_clone`] gives one of your own.
+    pub header: Arc<Header>,
     /// The claims, validated.
     pub claims: T,
     registered: KeptRegistered,
 }
 
 impl<T> TokenData<T> {
-    pub(crate) fn new(header: Header, claims: T, registered: KeptRegistered) -> Self {
+    pub(crate) fn new(header: Arc<Header>, claims: T, registered: KeptRegistered) -> Self {
         TokenData {
             header,
             claims,
@@ -244,7 +248,7 @@ mod tests {
         let wrong_key = decode::<Value>(&token, &ToyKey::hmac(2), &validation());
         assert_eq!(wrong_key.unwrap_err().kind(), ErrorKind::InvalidSignature);
         let kept = decode::<Value>(&token, &KEY, &validation()).unwrap();
-        assert_eq!(kept.header, Header::new(Algorithm::HS256));
+        assert_eq!(*kept.header, Header::new(Algorithm::HS256));
     }
 
     fn token_with_aud(aud: &str) -> String {

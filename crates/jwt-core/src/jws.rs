@@ -5,6 +5,7 @@
 //! the token's own bytes, never a re-encoding.
 
 use std::mem::MaybeUninit;
+use std::sync::Arc;
 
 use crate::algorithm::Algorithm;
 use crate::base64url;
@@ -17,8 +18,9 @@ use crate::recent_headers;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Verified {
-    /// The protected header.
-    pub header: Header,
+    /// The protected header, shared with other tokens that carried the same header text
+    /// (see [`TokenData::header`](crate::TokenData::header)).
+    pub header: Arc<Header>,
     /// The payload, base64url-decoded.
     pub payload: Vec<u8>,
 }
@@ -251,7 +253,7 @@ impl<'t> Segments<'t> {
 /// up to the header's JSON.
 #[derive(Debug)]
 pub(crate) struct Parsed<'t> {
-    pub(crate) header: Header,
+    pub(crate) header: Arc<Header>,
     segments: Segments<'t>,
 }
 

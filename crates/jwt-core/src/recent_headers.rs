@@ -3,12 +3,14 @@
 //! A service sees the same few headers on every token it verifies (one per issuer and key),
 //! and reading one — base64url, then JSON into [`Header`] — costs about a sixth of a whole
 //! HS256 verification. The reading is a pure function of the segment's text, so a header
-//! that parsed once is handed out again, cloned, when the same text comes back. Only headers
+//! that parsed once is handed out again, shared, when the same text comes back: a verified
+//! token's header costs no allocation. Only headers
 //! that parsed are kept, so every refusal is made afresh; the slots are per thread (no lock,
 //! nothing shared between threads), few, and hold only short segments, so memory stays
 //! small whatever tokens arrive.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::header::Header;
@@ -21,7 +23,7 @@ const MAX_KEPT_SEGMENT: usize = 256;
 
 /// One thread's headers, replaced round-robin.
 struct Recent {
-    slots: [Option<(Box<str>, Header)>; SLOTS],
+    slots: [Option<(Box<str>, Arc<Header>)>; SLOTS],
     next: usize,
 }
 
@@ -42,9 +44,9 @@ thread_local! {
 pub(crate) fn header(
     segment: &str,
     read: impl FnOnce(&str) -> Result<Header, Error>,
-) -> Result<Header, Error> {
+) -> Result<Arc<Header>, Error> {
     if segment.len() > MAX_KEPT_SEGMENT {
-        return read(segment);
+        return read(segment).map(Arc::new);
     }
     // `try_with`/`try_borrow`: while the thread is being torn down, or if `read` ever came
     // back here, this reads afresh rather than panicking.
@@ -56,19 +58,19 @@ pub(crate) fn header(
                 .iter()
                 .flatten()
                 .find(|(text, _)| **text == *segment)
-                .map(|(_, header)| header.clone())
+                .map(|(_, header)| Arc::clone(header))
         })
         .ok()
         .flatten();
     if let Some(header) = kept {
         return Ok(header);
     }
-    let header = read(segment)?;
+    let header = Arc::new(read(segment)?);
     let _ = RECENT.try_with(|recent| {
         if let Ok(mut recent) = recent.try_borrow_mut() {
             let next = recent.next;
             if let Some(slot) = recent.slots.get_mut(next) {
-                *slot = Some((segment.into(), header.clone()));
+                *slot = Some((segment.into(), Arc::clone(&header)));
             }
             recent.next = (next + 1) % SLOTS;
         }
@@ -97,12 +99,18 @@ mod tests {
         let reads = Cell::new(0);
         let first = Header::new(Algorithm::HS256).with_kid("a");
         let second = Header::new(Algorithm::ES256).with_kid("b");
-        assert_eq!(header("seg-a", counting(&reads, &first)).unwrap(), first);
-        assert_eq!(header("seg-b", counting(&reads, &second)).unwrap(), second);
+        assert_eq!(*header("seg-a", counting(&reads, &first)).unwrap(), first);
+        assert_eq!(*header("seg-b", counting(&reads, &second)).unwrap(), second);
         // Both kept: the reader is not asked again, and each text gets its own header.
-        assert_eq!(header("seg-a", counting(&reads, &second)).unwrap(), first);
-        assert_eq!(header("seg-b", counting(&reads, &first)).unwrap(), second);
+        assert_eq!(*header("seg-a", counting(&reads, &second)).unwrap(), first);
+        assert_eq!(*header("seg-b", counting(&reads, &first)).unwrap(), second);
         assert_eq!(reads.get(), 2);
+        // Handed out shared, not copied.
+        let (one, again) = (
+            header("seg-a", counting(&reads, &first)).unwrap(),
+            header("seg-a", counting(&reads, &first)).unwrap(),
+        );
+        assert!(Arc::ptr_eq(&one, &again));
     }
 
     #[test]
