@@ -67,6 +67,22 @@ impl<T: Default, const N: usize> SmallList<T, N> {
     }
 }
 
+impl<'a, const N: usize> SmallList<Cow<'a, str>, N> {
+    /// Pushes a borrowed string, written into its slot from registers: a `Cow` passed to
+    /// [`SmallList::push`] goes through memory, written as words and read back as a vector,
+    /// which stalls the store forwarding.
+    pub(crate) fn push_borrowed(&mut self, text: &'a str) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = Cow::Borrowed(text);
+                self.len += 1;
+                return;
+            }
+        }
+        self.push(Cow::Borrowed(text));
+    }
+}
+
 impl<T, const N: usize> std::ops::Deref for SmallList<T, N> {
     type Target = [T];
 
@@ -328,6 +344,16 @@ mod tests {
         for i in 0..10 {
             list.push(i);
             assert_eq!(&list[..], (0..=i).collect::<Vec<_>>());
+        }
+        let names = ["a", "b", "c", "d"];
+        let mut borrowed = SmallList::<Cow<'_, str>, 2>::default();
+        for (i, name) in names.iter().enumerate() {
+            if i == 1 {
+                borrowed.push(Cow::Owned((*name).to_owned()));
+            } else {
+                borrowed.push_borrowed(name);
+            }
+            assert_eq!(&borrowed[..], &names[..=i]);
         }
     }
 

@@ -555,7 +555,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, 'de, V> {
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        self.names.push(Cow::Borrowed(v));
+        self.names.push_borrowed(v);
         self.inner.visit_borrowed_str(v)
     }
 
