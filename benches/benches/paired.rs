@@ -11,7 +11,8 @@
 //! line per pair, for every algorithm the build's backend has; then, for HS256 and ES256,
 //! `paired <alg>/threads 2 threads <speedup>`: decode throughput with two threads over one,
 //! from rounds that each run one batch on one thread, then the same batch on each of two;
-//! and for HS256, RS256 and ES256 `paired <alg>/c_verify decode_raw <ratio>`: libjwtkit's
+//! and for the algorithms of the C benchmark (HS256, RS256, ES256, and ES512 and ES256K where
+//! the backend has them) `paired <alg>/c_verify decode_raw <ratio>`: libjwtkit's
 //! `jwtkit_verify` (its C entry point, called here in-process) over the Rust path it wraps.
 
 use std::hint::black_box;
@@ -59,7 +60,11 @@ fn main() {
             thread_speedup(alg)
         );
     }
-    for alg in [Alg::HS256, Alg::RS256, Alg::ES256] {
+    let c_rows = [Alg::HS256, Alg::RS256, Alg::ES256, Alg::ES512, Alg::ES256K];
+    for alg in c_rows
+        .into_iter()
+        .filter(|alg| Alg::available().contains(alg))
+    {
         println!(
             "paired\t{}/c_verify\tdecode_raw\t{:.4}",
             alg.name(),
@@ -117,7 +122,10 @@ impl CVerifier {
         let alg = match keys.alg {
             Alg::HS256 => jwtkit_alg_code::JWTKIT_ALG_HS256 as jwtkit_alg,
             Alg::RS256 => jwtkit_alg_code::JWTKIT_ALG_RS256 as jwtkit_alg,
-            _ => jwtkit_alg_code::JWTKIT_ALG_ES256 as jwtkit_alg,
+            Alg::ES256 => jwtkit_alg_code::JWTKIT_ALG_ES256 as jwtkit_alg,
+            Alg::ES512 => jwtkit_alg_code::JWTKIT_ALG_ES512 as jwtkit_alg,
+            Alg::ES256K => jwtkit_alg_code::JWTKIT_ALG_ES256K as jwtkit_alg,
+            other => panic!("the C benchmark has no {} row", other.name()),
         };
         let issuer = std::ffi::CString::new(benches::ISSUER).expect("no NUL");
         let audience = std::ffi::CString::new(benches::AUDIENCE).expect("no NUL");
