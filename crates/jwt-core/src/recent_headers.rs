@@ -4,10 +4,9 @@
 //! and reading one — base64url, then JSON into [`Header`] — costs about a sixth of a whole
 //! HS256 verification. The reading is a pure function of the segment's text, so a header
 //! that parsed once is handed out again, shared, when the same text comes back: a verified
-//! token's header costs no allocation. Only headers
-//! that parsed are kept, so every refusal is made afresh; the slots are per thread (no lock,
-//! nothing shared between threads), few, and hold only short segments, so memory stays
-//! small whatever tokens arrive.
+//! token's header then costs no allocation. Only headers that parsed are kept, so every
+//! refusal is made afresh; the slots are per thread (no lock, no slot shared between
+//! threads), few, and hold only short segments, so memory stays small whatever tokens arrive.
 
 use std::cell::RefCell;
 use std::sync::Arc;
