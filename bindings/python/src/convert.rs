@@ -154,22 +154,47 @@ pub(crate) fn json_text_to_py<'py>(
     py: Python<'py>,
     text: &[u8],
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
+    read_py(py, |seed| {
+        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        seed.deserialize(&mut deserializer)
+            .and_then(|obj| deserializer.end().map(|()| obj))
+    })
+    .map_err(|unread| match unread {
+        Unread::Python(err) => err,
+        Unread::Reader(err) => PyValueError::new_err(err.to_string()),
+    })
+}
+
+/// Why [`read_py`] gave no object.
+pub(crate) enum Unread<E> {
+    /// Building an object raised this Python error.
+    Python(PyErr),
+    /// The reader failed.
+    Reader(E),
+}
+
+/// The Python objects `json.loads` would give for the JSON that `reader` runs the seed it is
+/// handed over (serde_json over text, or the core's decode over a token's claims), in the
+/// JSON's order; `None` when it holds an integer beyond 64 bits, which only `json.loads`
+/// reads exactly.
+///
+/// # Errors
+/// The Python error raised while building an object, else the reader's own.
+pub(crate) fn read_py<'py, E>(
+    py: Python<'py>,
+    reader: impl for<'s> FnOnce(PySeed<'s, 'py>) -> Result<Bound<'py, PyAny>, E>,
+) -> Result<Option<Bound<'py, PyAny>>, Unread<E>> {
     let state = TextState {
         failure: RefCell::new(None),
         wide: Cell::new(false),
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(text);
-    let seed = PySeed { py, state: &state };
-    match seed
-        .deserialize(&mut deserializer)
-        .and_then(|obj| deserializer.end().map(|()| obj))
-    {
+    match reader(PySeed { py, state: &state }) {
         Ok(_) if state.wide.get() => Ok(None),
         Ok(obj) => Ok(Some(obj)),
-        Err(err) => Err(state
-            .failure
-            .take()
-            .unwrap_or_else(|| PyValueError::new_err(err.to_string()))),
+        Err(err) => Err(match state.failure.take() {
+            Some(raised) => Unread::Python(raised),
+            None => Unread::Reader(err),
+        }),
     }
 }
 
@@ -179,14 +204,15 @@ struct TextState {
     wide: Cell<bool>,
 }
 
+/// Builds the Python object of one JSON value (see [`read_py`]).
 #[derive(Clone, Copy)]
-struct PySeed<'s, 'py> {
+pub(crate) struct PySeed<'s, 'py> {
     py: Python<'py>,
     state: &'s TextState,
 }
 
 impl PySeed<'_, '_> {
-    /// Keeps a Python error for [`json_text_to_py`] to raise, ending the parse.
+    /// Keeps a Python error for [`read_py`] to raise, ending the parse.
     fn fail<E: de::Error>(&self, err: PyErr) -> E {
         self.state.failure.replace(Some(err));
         E::custom("a Python object could not be made")

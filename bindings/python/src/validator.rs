@@ -8,7 +8,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::convert;
+use crate::convert::{self, Unread};
 use crate::errors::{self, Audience, Context};
 use crate::key::{self, Source};
 
@@ -68,9 +68,36 @@ impl PyValidator {
         }
     }
 
-    /// Verifies `token` and returns its claims: the whole verify path in the core.
-    fn verify(&self, py: Python<'_>, token: &str, key: &Bound<'_, PyAny>) -> PyResult<String> {
+    /// Verifies `token` and returns its claims as Python objects: the whole verify path in
+    /// the core. With an HMAC key the objects are built in the pass that validates the
+    /// claims; otherwise the claims come back as text, read without the GIL.
+    fn claims<'py>(
+        &self,
+        py: Python<'py>,
+        token: &str,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let source = Source::extract(key)?;
+        if !source.is_slow() {
+            let read = convert::read_py(py, |seed| {
+                jwt_crypto::decode_seeded(token, source.keys(), &self.validation, seed)
+                    .map(|data| data.claims)
+            });
+            match read {
+                Ok(Some(claims)) => return Ok(claims),
+                // An integer beyond 64 bits: read from the text below, by `json.loads`.
+                Ok(None) => {}
+                Err(Unread::Python(err)) => return Err(err),
+                Err(Unread::Reader(err)) => return Err(errors::to_py(py, err, &self.ctx(token))),
+            }
+        }
+        let claims = self.verify(py, token, &source)?;
+        claims_to_py(py, claims.as_bytes())
+    }
+
+    /// Verifies `token` and returns its claims as JSON text: the whole verify path in the
+    /// core, without the GIL when the key's work is slow.
+    fn verify(&self, py: Python<'_>, token: &str, source: &Source<'_>) -> PyResult<String> {
         let keys = source.keys();
         let validation = &self.validation;
         key::run(py, source.is_slow(), || {
@@ -195,8 +222,7 @@ impl PyValidator {
         key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let token = convert::token(token)?;
-        let claims = self.verify(py, &token, key)?;
-        claims_to_py(py, claims.as_bytes())
+        self.claims(py, &token, key)
     }
 
     /// Like `decode`, returning `{"header": dict, "payload": dict, "signature": bytes}`.
@@ -207,13 +233,8 @@ impl PyValidator {
         key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let token = convert::token(token)?;
-        let claims = self.verify(py, &token, key)?;
-        complete(
-            py,
-            &token,
-            self.validation.token_len_limit(),
-            claims_to_py(py, claims.as_bytes())?,
-        )
+        let claims = self.claims(py, &token, key)?;
+        complete(py, &token, self.validation.token_len_limit(), claims)
     }
 
     /// DANGEROUS: the claims of `token` checked against this validator's claim rules with

@@ -1,9 +1,10 @@
 //! Verifying a token: the whole verify path, then the claims into the caller's type.
 
+use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde_json::{Map, Value};
 
 use crate::claims::{ClaimsView, RegisteredClaims};
@@ -64,36 +65,85 @@ pub fn decode<T: DeserializeOwned>(
     keys: &(impl KeySource + ?Sized),
     validation: &Validation,
 ) -> Result<TokenData<T>, Error> {
+    decode_seeded(token, keys, validation, PhantomData::<T>)
+}
+
+/// [`decode`] with the claims read by `seed`, a serde [`DeserializeSeed`]: for a reader that
+/// carries state, such as a language binding that builds its own objects as it reads. The
+/// claims are validated and read in one pass, as [`decode`] reads them; when that pass
+/// fails, they are read again the two-pass way (validation, then a clone of `seed`), so
+/// that the errors are [`decode`]'s.
+///
+/// # Errors
+/// As [`decode`]; `Malformed` when `seed` fails.
+pub fn decode_seeded<S, V>(
+    token: &str,
+    keys: &(impl KeySource + ?Sized),
+    validation: &Validation,
+    seed: S,
+) -> Result<TokenData<V>, Error>
+where
+    S: Clone + for<'de> DeserializeSeed<'de, Value = V>,
+{
     verify(token, keys, validation, |payload| {
-        typed_claims(payload, validation)
+        seeded_claims(payload, validation, seed)
     })
 }
 
 /// The claims of a verified payload, validated and read into `T` in one pass (see
 /// [`one_pass`]), or in two where one cannot see everything.
+#[cfg(test)]
 pub(crate) fn typed_claims<T: DeserializeOwned>(
     payload: &[u8],
     validation: &Validation,
 ) -> Result<(T, KeptRegistered), Error> {
+    seeded_claims(payload, validation, PhantomData::<T>)
+}
+
+/// [`typed_claims`] through a seed.
+fn seeded_claims<S, V>(
+    payload: &[u8],
+    validation: &Validation,
+    seed: S,
+) -> Result<(V, KeptRegistered), Error>
+where
+    S: Clone + for<'de> DeserializeSeed<'de, Value = V>,
+{
     let mut view = ClaimsView::default();
-    match one_pass::read(payload, &mut view) {
+    match one_pass::read(payload, &mut view, seed.clone()) {
         Read::Checked(claims) => {
             validation.check_view(&view)?;
             Ok((claims, KeptRegistered::from_view(&view)))
         }
         Read::Unchecked(claims) => Ok((claims, validation.check_registered(payload)?)),
-        Read::Failed => typed_claims_two_pass(payload, validation),
+        Read::Failed => seeded_claims_two_pass(payload, validation, seed),
     }
 }
 
 /// The claims read twice: once for validation, once into `T`. Its errors are the reference:
 /// the claims' own come before the type's.
+#[cfg(test)]
 pub(crate) fn typed_claims_two_pass<T: DeserializeOwned>(
     payload: &[u8],
     validation: &Validation,
 ) -> Result<(T, KeptRegistered), Error> {
+    seeded_claims_two_pass(payload, validation, PhantomData::<T>)
+}
+
+/// [`typed_claims_two_pass`] through a seed.
+fn seeded_claims_two_pass<S, V>(
+    payload: &[u8],
+    validation: &Validation,
+    seed: S,
+) -> Result<(V, KeptRegistered), Error>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+{
     let registered = validation.check_registered(payload)?;
-    let claims = serde_json::from_slice(payload)
+    let mut deserializer = serde_json::Deserializer::from_slice(payload);
+    let claims = seed
+        .deserialize(&mut deserializer)
+        .and_then(|claims| deserializer.end().map(|()| claims))
         .map_err(|err| Error::malformed(format!("claims do not fit the expected type: {err}")))?;
     Ok((claims, registered))
 }
@@ -252,6 +302,38 @@ mod tests {
         assert_eq!(wrong_key.unwrap_err().kind(), ErrorKind::InvalidSignature);
         let kept = decode::<Value>(&token, &KEY, &validation()).unwrap();
         assert_eq!(*kept.header, Header::new(Algorithm::HS256));
+    }
+
+    #[test]
+    fn a_seed_reads_the_claims_in_the_validating_pass() {
+        use serde::Deserialize;
+        use std::cell::Cell;
+        /// A reader with state: it counts how often it is run.
+        #[derive(Clone)]
+        struct Counted<'c>(&'c Cell<usize>);
+        impl<'de> DeserializeSeed<'de> for Counted<'_> {
+            type Value = Value;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+                self.0.set(self.0.get() + 1);
+                Value::deserialize(d)
+            }
+        }
+        let runs = Cell::new(0);
+        let claims = json!({"sub": "u", "roles": [{"r": 1}], "exp": 2_000});
+        let data = decode_seeded(&token(claims.clone()), &KEY, &validation(), Counted(&runs));
+        assert_eq!(data.unwrap().claims, claims);
+        assert_eq!(runs.get(), 1);
+        let refused = |claims: Value| {
+            decode_seeded(&token(claims), &KEY, &validation(), Counted(&runs))
+                .unwrap_err()
+                .kind()
+        };
+        assert_eq!(refused(json!({"exp": 999})), ErrorKind::Expired);
+        assert_eq!(refused(json!({"exp": "soon"})), ErrorKind::Malformed);
+        let repeated = "{\"exp\":2000,\"a\":{\"b\":1,\"b\":2}}";
+        let token = jws::sign(br#"{"alg":"HS256"}"#, repeated.as_bytes(), &KEY).unwrap();
+        let refused = decode_seeded(&token, &KEY, &validation(), Counted(&runs));
+        assert_eq!(refused.unwrap_err().kind(), ErrorKind::Malformed);
     }
 
     fn token_with_aud(aud: &str) -> String {

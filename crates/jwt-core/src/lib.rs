@@ -98,7 +98,7 @@ mod validation;
 pub use algorithm::{Algorithm, KeyFamily};
 pub use claims::{Audience, NumericDate, RegisteredClaims};
 pub use crypto::{KeySource, Signer, Verifier};
-pub use decode::{TokenData, decode, decode_json, decode_raw};
+pub use decode::{TokenData, decode, decode_json, decode_raw, decode_seeded};
 pub use encode::encode;
 pub use error::{Error, ErrorKind, Result};
 pub use header::{Header, MAX_HEADER_MEMBERS, MAX_KID_LEN};

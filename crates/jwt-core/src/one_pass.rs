@@ -33,12 +33,14 @@ pub(crate) enum Read<T> {
     Failed,
 }
 
-/// Reads `payload` into `T`, and its registered claims into `view`, in one pass. The view is
-/// filled in place (it is large, and moving it costs more than reading a short token).
-pub(crate) fn read<'de, T: Deserialize<'de>>(
+/// Reads `payload` through `seed` (into `T`, for `PhantomData<T>`), and its registered claims
+/// into `view`, in one pass. The view is filled in place (it is large, and moving it costs
+/// more than reading a short token).
+pub(crate) fn read<'de, S: DeserializeSeed<'de>>(
     payload: &'de [u8],
     view: &mut ClaimsView<'de>,
-) -> Read<T> {
+    seed: S,
+) -> Read<S::Value> {
     view.source = payload;
     let state = State {
         view: Cell::new(Some(view)),
@@ -53,7 +55,7 @@ pub(crate) fn read<'de, T: Deserialize<'de>>(
         null: false,
         top: true,
     };
-    let Ok(claims) = T::deserialize(root) else {
+    let Ok(claims) = seed.deserialize(root) else {
         return Read::Failed;
     };
     if deserializer.end().is_err() {

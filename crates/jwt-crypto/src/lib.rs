@@ -109,5 +109,6 @@ pub use zeroize::Zeroizing;
 pub use jwt_core::{
     Algorithm, Audience, DEFAULT_MAX_TOKEN_LEN, Error, ErrorKind, Header, KeyFamily, KeySource,
     MAX_HEADER_MEMBERS, MAX_KID_LEN, NumericDate, RegisteredClaims, Result, Signer, TokenData,
-    Validation, Verifier, crypto, dangerous, decode, decode_json, decode_raw, encode, json, jws,
+    Validation, Verifier, crypto, dangerous, decode, decode_json, decode_raw, decode_seeded,
+    encode, json, jws,
 };

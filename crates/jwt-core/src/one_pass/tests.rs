@@ -36,7 +36,10 @@ fn agree<T: DeserializeOwned + PartialEq + Debug>(payload: &str) -> Outcome<T> {
 
 fn checked<T: Deserialize<'static>>(payload: &'static str) -> bool {
     let mut view = ClaimsView::default();
-    matches!(read::<T>(payload.as_bytes(), &mut view), Read::Checked(_))
+    matches!(
+        read(payload.as_bytes(), &mut view, std::marker::PhantomData::<T>),
+        Read::Checked(_)
+    )
 }
 
 #[derive(Debug, PartialEq, serde::Deserialize)]
