@@ -90,18 +90,9 @@ where
     })
 }
 
-/// The claims of a verified payload, validated and read into `T` in one pass (see
+/// The claims of a verified payload, validated and read through `seed` in one pass (see
 /// [`one_pass`]), or in two where one cannot see everything.
-#[cfg(test)]
-pub(crate) fn typed_claims<T: DeserializeOwned>(
-    payload: &[u8],
-    validation: &Validation,
-) -> Result<(T, KeptRegistered), Error> {
-    seeded_claims(payload, validation, PhantomData::<T>)
-}
-
-/// [`typed_claims`] through a seed.
-fn seeded_claims<S, V>(
+pub(crate) fn seeded_claims<S, V>(
     payload: &[u8],
     validation: &Validation,
     seed: S,
@@ -120,18 +111,9 @@ where
     }
 }
 
-/// The claims read twice: once for validation, once into `T`. Its errors are the reference:
-/// the claims' own come before the type's.
-#[cfg(test)]
-pub(crate) fn typed_claims_two_pass<T: DeserializeOwned>(
-    payload: &[u8],
-    validation: &Validation,
-) -> Result<(T, KeptRegistered), Error> {
-    seeded_claims_two_pass(payload, validation, PhantomData::<T>)
-}
-
-/// [`typed_claims_two_pass`] through a seed.
-fn seeded_claims_two_pass<S, V>(
+/// The claims read twice: once for validation, once through `seed`. Its errors are the
+/// reference: the claims' own come before the type's.
+pub(crate) fn seeded_claims_two_pass<S, V>(
     payload: &[u8],
     validation: &Validation,
     seed: S,

@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 use super::*;
 use crate::algorithm::Algorithm;
 use crate::claims::{Audience, RegisteredClaims};
-use crate::decode::{typed_claims, typed_claims_two_pass};
+use crate::decode::{seeded_claims, seeded_claims_two_pass};
 use crate::error::ErrorKind;
 use crate::validation::Validation;
+use std::marker::PhantomData;
 
 fn validation() -> Validation {
     Validation::new([Algorithm::HS256])
@@ -24,10 +25,10 @@ type Outcome<T> = Result<(T, RegisteredClaims), ErrorKind>;
 /// Both readings of `payload` into `T`, which must agree.
 fn agree<T: DeserializeOwned + PartialEq + Debug>(payload: &str) -> Outcome<T> {
     let v = validation();
-    let one = typed_claims::<T>(payload.as_bytes(), &v)
+    let one = seeded_claims(payload.as_bytes(), &v, PhantomData::<T>)
         .map(|(claims, kept)| (claims, kept.get().clone()))
         .map_err(|e| e.kind());
-    let two = typed_claims_two_pass::<T>(payload.as_bytes(), &v)
+    let two = seeded_claims_two_pass(payload.as_bytes(), &v, PhantomData::<T>)
         .map(|(claims, kept)| (claims, kept.get().clone()))
         .map_err(|e| e.kind());
     assert_eq!(one, two, "{payload}");
@@ -37,7 +38,7 @@ fn agree<T: DeserializeOwned + PartialEq + Debug>(payload: &str) -> Outcome<T> {
 fn checked<T: Deserialize<'static>>(payload: &'static str) -> bool {
     let mut view = ClaimsView::default();
     matches!(
-        read(payload.as_bytes(), &mut view, std::marker::PhantomData::<T>),
+        read(payload.as_bytes(), &mut view, PhantomData::<T>),
         Read::Checked(_)
     )
 }
